@@ -1,0 +1,8 @@
+/** Names of the metadata collections every service uses; one place so backends can create them up front. */
+export const METADATA_COLLECTIONS = {
+  streams: "streams",
+  consumers: "consumers",
+  accountSettings: "account-settings",
+  // Later services store theirs here too (delivery streams, applications, functions, mappings, leases, checkpoints).
+  analyticsApplications: "analytics-applications",
+} as const;
