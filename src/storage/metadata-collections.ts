@@ -6,3 +6,6 @@ export const METADATA_COLLECTIONS = {
   // Later services store theirs here too (delivery streams, applications, functions, mappings, leases, checkpoints).
   analyticsApplications: "analytics-applications",
 } as const;
+
+/** Server-wide secrets (the shard-iterator key), kept so tokens survive a restart. */
+export const SECRETS_COLLECTION = "server-secrets";
