@@ -66,3 +66,29 @@ export const SEGMENT_BYTES_DEFAULT_MAX = 128 * 1024 * 1024;
 export const INDEX_INTERVAL_BYTES = 4096;
 /** One sparse time-index entry per this many milliseconds of arrival time. */
 export const TIME_INDEX_INTERVAL_MS = 1000;
+
+// ---- Protocol ----
+/** Nesting depth a CBOR request body may have; Kinesis shapes nest at most 4 deep, so this is generous. */
+export const CBOR_NESTING_DEPTH_MAX = 64;
+/** Bytes of a new connection the listener reads before it decides which protocol the client speaks. */
+export const CONNECTION_SNIFF_BYTES = 24;
+/** Days a generated self-signed certificate stays valid. */
+export const SELF_SIGNED_CERT_VALIDITY_DAYS = 3650;
+/** How long stop() waits for open connections and event streams to finish before destroying them. */
+export const SERVER_STOP_GRACE_MS = 1_000;
+/** How many bytes of unframed event-stream output may queue on one response before drained() waits. */
+export const EVENT_STREAM_BUFFERED_BYTES_MAX = 1024 * 1024;
+
+// ---- Storage: file backend ----
+/** A frame larger than this is damage, not data: records are at most 10 MiB plus keys and header. */
+export const FRAME_BYTES_MAX = 11 * 1024 * 1024;
+/** Recently appended records kept in memory for readers at the tail, across all shards of one backend. */
+export const TAIL_CACHE_BYTES_MAX = 64 * 1024 * 1024;
+/** The first read of a GetRecords batch from disk fetches at most this many bytes in one syscall... */
+export const READ_FIRST_BYTES_MAX = 1024 * 1024;
+/** ...and any further read at most this many (bounds the buffer one read allocates). */
+export const READ_CHUNK_BYTES_MAX = 16 * 1024 * 1024;
+/** Segment positions are 32-bit in the index files. */
+export const SEGMENT_BYTES_LIMIT_MAX = 2 ** 32 - FRAME_BYTES_MAX - 1;
+/** Recovery scans the newest segment in reads of this size. */
+export const RECOVERY_READ_BYTES = 4 * 1024 * 1024;

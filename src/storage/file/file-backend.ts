@@ -1,7 +1,15 @@
+import { join } from "node:path";
 import type { Clock } from "../../core/clock.js";
 import type { Logger } from "../../core/log.js";
+import { SEGMENT_BYTES_LIMIT_MAX, TAIL_CACHE_BYTES_MAX } from "../../core/limits.js";
 import type { FsyncMode } from "../open-backend.js";
 import type { StorageBackend } from "../types.js";
+import { lockDataDir } from "./data-dir-lock.js";
+import { FileLogStore } from "./file-log-store.js";
+import type { FileSystem } from "./fs-layer.js";
+import { nodeFileSystem } from "./fs-layer.js";
+import { SqliteMetadataStore } from "./sqlite-metadata.js";
+import { TailCache } from "./tail-cache.js";
 
 export interface FileBackendOptions {
   dataDir: string;
@@ -9,8 +17,60 @@ export interface FileBackendOptions {
   segmentBytesMax: number;
   logger: Logger;
   clock: Clock;
+  /** Replaced by tests to inject faults. */
+  fs?: FileSystem;
+  tailCacheBytesMax?: number;
 }
 
-export function createFileBackend(_options: FileBackendOptions): Promise<StorageBackend> {
-  return Promise.reject(new Error("the file backend is not implemented yet; use --storage memory"));
+/**
+ * The embedded default: shard logs as segment files under `<dataDir>/logs`, metadata in
+ * `<dataDir>/metadata.sqlite`, the directory locked against a second server. Opening costs no more
+ * with more data: shard logs are recovered when first opened, and then only their newest segment.
+ */
+export async function createFileBackend(options: FileBackendOptions): Promise<StorageBackend> {
+  if (!(options.segmentBytesMax > 0 && options.segmentBytesMax <= SEGMENT_BYTES_LIMIT_MAX)) {
+    throw new Error(`segmentBytesMax must be between 1 and ${SEGMENT_BYTES_LIMIT_MAX} bytes`);
+  }
+  const fs = options.fs ?? nodeFileSystem;
+  await fs.mkdir(options.dataDir);
+  const unlock = await lockDataDir(options.dataDir);
+  let metadata: SqliteMetadataStore | undefined;
+  try {
+    metadata = new SqliteMetadataStore(join(options.dataDir, "metadata.sqlite"));
+    const logs = new FileLogStore(
+      join(options.dataDir, "logs"),
+      {
+        fs,
+        fsync: options.fsync,
+        segmentBytesMax: options.segmentBytesMax,
+        logger: options.logger,
+        clock: options.clock,
+        tailCache: new TailCache(options.tailCacheBytesMax ?? TAIL_CACHE_BYTES_MAX),
+      },
+      options.logger,
+    );
+    await logs.start();
+    const store = metadata;
+    let closing: Promise<void> | undefined;
+    return {
+      kind: "file",
+      logs,
+      metadata: store,
+      close() {
+        closing ??= (async () => {
+          try {
+            await logs.close();
+            await store.close();
+          } finally {
+            await unlock();
+          }
+        })();
+        return closing;
+      },
+    };
+  } catch (err) {
+    await metadata?.close();
+    await unlock();
+    throw err;
+  }
 }

@@ -1,0 +1,75 @@
+import * as fs from "node:fs";
+
+/**
+ * The file-system calls the file backend makes, as a small interface so that tests can inject faults
+ * (ENOSPC, EIO) at exact points. Everything is asynchronous on file descriptors: the event loop stays
+ * free while the disk works.
+ */
+export interface FileSystem {
+  open(path: string, flags: string): Promise<number>;
+  close(fd: number): Promise<void>;
+  /** Writes all buffers at `position` (pwritev); may write fewer bytes than given, like the syscall. */
+  writev(fd: number, buffers: readonly Uint8Array[], position: number): Promise<number>;
+  read(fd: number, buffer: Uint8Array, offset: number, length: number, position: number): Promise<number>;
+  fdatasync(fd: number): Promise<void>;
+  fsync(fd: number): Promise<void>;
+  ftruncate(fd: number, bytes: number): Promise<void>;
+  fsize(fd: number): Promise<number>;
+  mkdir(path: string): Promise<void>;
+  readdir(path: string): Promise<string[]>;
+  rename(from: string, to: string): Promise<void>;
+  unlink(path: string): Promise<void>;
+  rmTree(path: string): Promise<void>;
+  readFile(path: string): Promise<Buffer>;
+  /** Writes a whole file (create or replace) and forces it to disk. */
+  writeFileDurably(path: string, data: Uint8Array): Promise<void>;
+}
+
+function call<T>(fn: (cb: (err: NodeJS.ErrnoException | null, value: T) => void) => void): Promise<T> {
+  return new Promise((resolve, reject) => fn((err, value) => (err ? reject(err) : resolve(value))));
+}
+
+function done(fn: (cb: (err: NodeJS.ErrnoException | null) => void) => void): Promise<void> {
+  return new Promise((resolve, reject) => fn((err) => (err ? reject(err) : resolve())));
+}
+
+export const nodeFileSystem: FileSystem = {
+  open: (path, flags) => call((cb) => fs.open(path, flags, 0o644, cb)),
+  close: (fd) => done((cb) => fs.close(fd, cb)),
+  writev: (fd, buffers, position) => call((cb) => fs.writev(fd, buffers as Uint8Array[], position, cb)),
+  read: (fd, buffer, offset, length, position) => call((cb) => fs.read(fd, buffer, offset, length, position, cb)),
+  fdatasync: (fd) => done((cb) => fs.fdatasync(fd, cb)),
+  fsync: (fd) => done((cb) => fs.fsync(fd, cb)),
+  ftruncate: (fd, bytes) => done((cb) => fs.ftruncate(fd, bytes, cb)),
+  fsize: (fd) => call<fs.Stats>((cb) => fs.fstat(fd, cb)).then((s) => s.size),
+  mkdir: (path) => fs.promises.mkdir(path, { recursive: true }).then(() => undefined),
+  readdir: (path) => fs.promises.readdir(path),
+  rename: (from, to) => fs.promises.rename(from, to),
+  unlink: (path) => fs.promises.unlink(path),
+  rmTree: (path) => fs.promises.rm(path, { recursive: true, force: true }),
+  readFile: (path) => fs.promises.readFile(path),
+  async writeFileDurably(path, data) {
+    const fd = await nodeFileSystem.open(path, "w");
+    try {
+      let written = 0;
+      while (written < data.length) written += await nodeFileSystem.writev(fd, [data.subarray(written)], written);
+      await nodeFileSystem.fdatasync(fd);
+    } finally {
+      await nodeFileSystem.close(fd);
+    }
+  },
+};
+
+/** Makes a directory's new or removed entries durable (needed after creating, renaming or deleting files). */
+export async function syncDirectory(fsl: FileSystem, path: string): Promise<void> {
+  const fd = await fsl.open(path, "r");
+  try {
+    await fsl.fsync(fd);
+  } finally {
+    await fsl.close(fd);
+  }
+}
+
+export function errnoCode(err: unknown): string | undefined {
+  return typeof err === "object" && err !== null && "code" in err && typeof err.code === "string" ? err.code : undefined;
+}
