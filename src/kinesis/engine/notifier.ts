@@ -19,6 +19,7 @@ export class ShardNotifier {
 
   /** Resolves on the next append to the shard, after `timeoutMs`, or when `signal` aborts. */
   waitForAppend(shardKey: string, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) return Promise.resolve();
     return new Promise((resolve) => {
       let set = this.waiters.get(shardKey);
       if (!set) {

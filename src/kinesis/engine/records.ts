@@ -255,7 +255,7 @@ export class RecordsPlane {
       lastArrivalMs = record.arrivalMs;
     }
     const caughtUp = next >= shard.visibleEnd;
-    const atShardEnd = !shard.isOpen && caughtUp && !shard.hasPendingAppends && next >= (shard.meta.endOffset ?? 0);
+    const atShardEnd = !shard.isOpen && caughtUp && !shard.hasPendingAppends;
     return {
       records,
       nextOffset: next,

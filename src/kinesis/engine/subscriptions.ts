@@ -111,8 +111,9 @@ export class Subscriptions {
                 childShards: read.childShards,
               };
               if (read.childShards) return;
-              if (read.millisBehindLatest > 0 || offset < shard.visibleEnd) continue;
             }
+            // Records may have become durable while we read: check before sleeping (no lost wake-up).
+            if (offset < shard.visibleEnd || (!shard.isOpen && !shard.hasPendingAppends)) continue;
             const remainingMs = deadlineMs - engine.clock.now();
             if (remainingMs <= 0) return;
             const before = offset;
