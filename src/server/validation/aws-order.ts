@@ -5,8 +5,8 @@
  * such as PutRecord's "sequenceNumberForOrdering ... partitionKey ... explicitHashKey ... data ...
  * streamName". The lists below are the orders that kinesalite recorded from real AWS responses (its
  * per-operation validation tables and tests). Members added to the model since (StreamARN, ...) are not
- * listed: they follow in model order, which is a guess. ListShards is left in model order because
- * kinesalite's table for it is alphabetical and its tests do not pin an order.
+ * listed: they follow in model order, which is a guess. ListShards takes kinesalite's alphabetical
+ * order, which its tests against AWS did not pin down either; it keeps us consistent with kinesalite.
  *
  * The generator bakes these into the shape tables as `validationOrder` / `enumMessageOrder`.
  */
@@ -24,6 +24,7 @@ export const kinesisAwsOrder: AwsOrderOverrides = {
     GetRecordsInput: ["Limit", "ShardIterator"],
     GetShardIteratorInput: ["ShardId", "ShardIteratorType", "StartingSequenceNumber", "StreamName", "Timestamp"],
     IncreaseStreamRetentionPeriodInput: ["RetentionPeriodHours", "StreamName"],
+    ListShardsInput: ["ExclusiveStartShardId", "MaxResults", "NextToken", "StreamCreationTimestamp", "StreamName"],
     ListStreamsInput: ["Limit", "ExclusiveStartStreamName"],
     ListTagsForStreamInput: ["Limit", "ExclusiveStartTagKey", "StreamName"],
     MergeShardsInput: ["ShardToMerge", "AdjacentShardToMerge", "StreamName"],

@@ -596,6 +596,7 @@ export const kinesisShapes: ShapeTable = {
         StreamARN: "StreamARN",
         StreamId: "StreamId",
       },
+      validationOrder: ["ExclusiveStartShardId", "MaxResults", "NextToken", "StreamCreationTimestamp", "StreamName"],
     },
     ListShardsInputLimit: { type: "integer", min: 1, max: 10000 },
     ListStreamConsumersInput: {
