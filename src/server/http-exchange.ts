@@ -18,6 +18,8 @@ export interface StreamingBody {
   onDrain(listener: () => void): void;
   end(): void;
   readonly closed: boolean;
+  /** Bytes written but not yet handed to the kernel. */
+  readonly bufferedBytes: number;
 }
 
 export interface HttpExchange {
@@ -246,6 +248,10 @@ class WritableBody implements StreamingBody {
 
   get closed(): boolean {
     return this.target.writableEnded || this.target.destroyed;
+  }
+
+  get bufferedBytes(): number {
+    return this.target.writableLength;
   }
 
   write(chunk: Uint8Array): boolean {

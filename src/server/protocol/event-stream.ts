@@ -4,12 +4,14 @@
  * to the transport, which is an HTTP/2 stream's DATA or a chunked HTTP/1.1 body.
  */
 import { EventStreamCodec } from "@smithy/eventstream-codec";
-import type { MessageHeaders } from "@smithy/types";
+import { EVENT_STREAM_BUFFERED_BYTES_MAX } from "../../core/limits.js";
 import type { Codec, EventStreamSink } from "../service.js";
 import type { StreamingBody } from "../http-exchange.js";
 import { encodePayload } from "./codecs.js";
 
 export const EVENT_STREAM_CONTENT_TYPE = "application/vnd.amazon.eventstream";
+
+type MessageHeaders = Parameters<EventStreamCodec["encode"]>[0]["headers"];
 
 const codec = new EventStreamCodec(
   (bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8"),
@@ -94,8 +96,9 @@ export class EventStreamWriter implements EventStreamSink {
 
   private write(headers: MessageHeaders, payload: Uint8Array): void {
     if (this.closed) return;
-    const accepted = this.body.write(frameMessage(headers, payload));
-    if (!accepted && this.writable) {
+    this.body.write(frameMessage(headers, payload));
+    // Let up to EVENT_STREAM_BUFFERED_BYTES_MAX queue (the transport's own mark is 16 KiB, less than one event).
+    if (this.body.bufferedBytes > EVENT_STREAM_BUFFERED_BYTES_MAX && this.writable) {
       this.writable = false;
       this.body.onDrain(this.onDrain);
     }
