@@ -92,3 +92,7 @@ export const READ_CHUNK_BYTES_MAX = 16 * 1024 * 1024;
 export const SEGMENT_BYTES_LIMIT_MAX = 2 ** 32 - FRAME_BYTES_MAX - 1;
 /** Recovery scans the newest segment in reads of this size. */
 export const RECOVERY_READ_BYTES = 4 * 1024 * 1024;
+
+// ---- Input validation ----
+/** AWS stops collecting constraint violations after this many and reports those ("10 validation errors"). */
+export const VALIDATION_ERRORS_REPORTED_MAX = 10;

@@ -9,9 +9,7 @@
 import type { ListShape, MapShape, Shape, ShapeTable, StructureShape } from "./shape-table.js";
 import { memberOrder } from "./deserialize.js";
 import { compileJavaPattern } from "./java-regex.js";
-
-/** AWS stops collecting after this many violations and reports those. */
-export const VALIDATION_ERRORS_REPORTED_MAX = 10;
+import { VALIDATION_ERRORS_REPORTED_MAX } from "../../core/limits.js";
 
 export interface Checker {
   /** Null when the shape has no constraints to check. */
