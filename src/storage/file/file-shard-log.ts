@@ -153,6 +153,8 @@ export class FileShardLog implements ShardLog {
     const group = this.pending;
     this.pending = [];
     let i = 0;
+    /** Batches before this one are acknowledged. */
+    let settled = 0;
     try {
       while (i < group.length) {
         const active = this.segments.at(-1);
@@ -169,13 +171,14 @@ export class FileShardLog implements ShardLog {
         const run = group.slice(runStart, i);
         await this.writeRun(segment, run, runBytes);
         for (const batch of run) batch.resolve({ firstOffset: batch.firstOffset, count: batch.count });
+        settled = i;
       }
     } catch (err) {
       // Everything not yet durable fails, including appends queued meanwhile: their offsets followed the
       // failed ones, and offsets must stay contiguous. The log continues from the last durable record.
       const error = toStorageError(err, "append failed");
       this.log.error("append failed; rejecting unwritten batches", { code: error.code, error: err });
-      const failed = [...group.slice(i), ...this.pending];
+      const failed = [...group.slice(settled), ...this.pending];
       this.pending = [];
       this.plannedEnd = this.durableEnd;
       this.plannedLastArrival = this.durableLastArrival;

@@ -1,0 +1,59 @@
+import type { FileSystem } from "../../src/storage/file/fs-layer.js";
+import { nodeFileSystem } from "../../src/storage/file/fs-layer.js";
+
+function errno(code: string): NodeJS.ErrnoException {
+  const err: NodeJS.ErrnoException = new Error(`${code}: injected fault`);
+  err.code = code;
+  return err;
+}
+
+/**
+ * The real file system with switchable faults, as a disk that fills up or fails: `full` makes writes
+ * write part of their bytes and then fail with ENOSPC (as a filling disk does); `fsyncError` makes
+ * fdatasync fail with that code.
+ */
+export class FaultyFileSystem implements FileSystem {
+  full = false;
+  fsyncError: string | undefined;
+  openError: string | undefined;
+  writeFailures = 0;
+  private shortWriteDone = false;
+
+  open(path: string, flags: string): Promise<number> {
+    if (this.openError && flags !== "r") return Promise.reject(errno(this.openError));
+    return nodeFileSystem.open(path, flags);
+  }
+  close = nodeFileSystem.close;
+  async writev(fd: number, buffers: readonly Uint8Array[], position: number): Promise<number> {
+    if (!this.full) {
+      this.shortWriteDone = false;
+      return nodeFileSystem.writev(fd, buffers, position);
+    }
+    this.writeFailures++;
+    const first = buffers[0];
+    if (!this.shortWriteDone && first && first.length > 1) {
+      // The disk takes a part of the write before it is full.
+      this.shortWriteDone = true;
+      return nodeFileSystem.writev(fd, [first.subarray(0, Math.floor(first.length / 2))], position);
+    }
+    throw errno("ENOSPC");
+  }
+  read = nodeFileSystem.read;
+  fdatasync(fd: number): Promise<void> {
+    if (this.fsyncError) return Promise.reject(errno(this.fsyncError));
+    return nodeFileSystem.fdatasync(fd);
+  }
+  fsync = nodeFileSystem.fsync;
+  ftruncate = nodeFileSystem.ftruncate;
+  fsize = nodeFileSystem.fsize;
+  mkdir = nodeFileSystem.mkdir;
+  readdir = nodeFileSystem.readdir;
+  rename = nodeFileSystem.rename;
+  unlink = nodeFileSystem.unlink;
+  rmTree = nodeFileSystem.rmTree;
+  readFile = nodeFileSystem.readFile;
+  writeFileDurably(path: string, data: Uint8Array): Promise<void> {
+    if (this.full) return Promise.reject(errno("ENOSPC"));
+    return nodeFileSystem.writeFileDurably(path, data);
+  }
+}
