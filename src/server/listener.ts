@@ -68,6 +68,9 @@ export class Listener {
     );
     this.http1.timeout = CONNECTION_IDLE_TIMEOUT_MS;
     this.http1.on("clientError", onHttp1ClientError);
+    // This server never listens itself; its `listening` event is what starts Node's connection
+    // tracking, which enforces headersTimeout/requestTimeout and lets closeIdleConnections() work.
+    this.http1.emit("listening");
 
     this.http2 = createHttp2Server({
       maxSessionMemory: 64, // MiB; the default of 10 is too small for many concurrent 10 MiB PutRecords
@@ -117,7 +120,7 @@ export class Listener {
   async stop(): Promise<void> {
     const closed = new Promise<void>((resolve) => this.net.close(() => resolve()));
     for (const session of this.sessions) session.close();
-    this.http1.closeIdleConnections();
+    this.http1.close(ignoreError); // stops the connection checks and closes idle keep-alive connections
     if (this.sockets.size > 0) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, SERVER_STOP_GRACE_MS);
@@ -214,6 +217,7 @@ function classify(bytes: Buffer): "h2c" | "tls" | "http1" | undefined {
 }
 
 function ignoreSocketError(): void {}
+function ignoreError(): void {}
 
 /** Malformed HTTP/1.1 (bad request line, oversized headers, timeouts): answer as Node would, never crash. */
 function onHttp1ClientError(error: NodeJS.ErrnoException, socket: Socket): void {
