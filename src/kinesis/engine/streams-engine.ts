@@ -1,5 +1,6 @@
 import { consumerArn, parseConsumerArn, parseStreamArn, streamArn } from "../../core/arn.js";
 import type { Clock } from "../../core/clock.js";
+import { SealedTokenCodec } from "../../core/sealed-token.js";
 import {
   CONSUMERS_PER_STREAM_MAX,
   RECORD_SIZE_KIB_MIN,
@@ -64,6 +65,8 @@ export class StreamsEngine {
   readonly storage: StorageBackend;
   readonly notifier: ShardNotifier;
   readonly iterators: ShardIteratorCodec;
+  /** Seals paging tokens (ListShards, ListStreams, ListStreamConsumers NextToken). */
+  readonly tokens: SealedTokenCodec;
   readonly durations: TransitionDurations;
   private readonly streams = new Map<string, StreamRuntime>();
   private readonly store: StreamStore;
@@ -82,6 +85,7 @@ export class StreamsEngine {
     this.durations = options.durations;
     this.notifier = new ShardNotifier(options.clock);
     this.iterators = new ShardIteratorCodec(iteratorKey);
+    this.tokens = new SealedTokenCodec(iteratorKey);
     this.store = new StreamStore(options.storage.metadata);
   }
 

@@ -1,0 +1,33 @@
+import { kinesisOperation, streamOf } from "./kinesis-operation.js";
+import type { PutRecordsInput, PutRecordsOutput, PutRecordsResultEntry } from "./generated/types.js";
+import type { RecordEntry } from "../engine/model.js";
+import { checkExplicitHashKey, checkRecordSize, checkRequestSize, recordBytes } from "./record-rules.js";
+
+export const PutRecords = kinesisOperation<PutRecordsInput>("PutRecords", async (input, ctx, deps): Promise<PutRecordsOutput> => {
+  const stream = streamOf(deps, ctx, input);
+  const entries: RecordEntry[] = new Array(input.Records.length);
+  let totalBytes = 0;
+  for (let i = 0; i < input.Records.length; i++) {
+    const record = input.Records[i]!;
+    checkExplicitHashKey(record.ExplicitHashKey);
+    const entry: RecordEntry = { partitionKey: record.PartitionKey, explicitHashKey: record.ExplicitHashKey, data: record.Data };
+    const bytes = recordBytes(entry);
+    checkRecordSize(stream, entry, bytes);
+    totalBytes += bytes;
+    entries[i] = entry;
+  }
+  checkRequestSize(totalBytes);
+  const results = await deps.streams.records.putRecords(stream, entries);
+  let failed = 0;
+  const records: PutRecordsResultEntry[] = new Array(results.length);
+  for (let i = 0; i < results.length; i++) {
+    const result = results[i]!;
+    if (result.ok) {
+      records[i] = { SequenceNumber: result.sequenceNumber, ShardId: result.shardId };
+    } else {
+      failed++;
+      records[i] = { ErrorCode: result.errorCode, ErrorMessage: result.errorMessage };
+    }
+  }
+  return { FailedRecordCount: failed, Records: records, EncryptionType: stream.meta.encryptionType };
+});

@@ -1,0 +1,33 @@
+import { defineOperation } from "../../server/validation/define-operation.js";
+import type { Operation, RequestContext } from "../../server/service.js";
+import type { Streams } from "../engine/mod.js";
+import type { StreamRuntime } from "../engine/stream-runtime.js";
+import { kinesisShapes } from "./generated/shapes.js";
+import { toAwsError } from "./map-error.js";
+
+/** What every Kinesis operation may use. */
+export interface KinesisDeps {
+  streams: Streams;
+}
+
+export type KinesisOperationFactory = (deps: KinesisDeps) => Operation;
+
+/**
+ * Defines a Kinesis operation: input validated against the model, then `impl`; engine errors are
+ * mapped to AWS exceptions on the way out.
+ */
+export function kinesisOperation<I>(name: string, impl: (input: I, ctx: RequestContext, deps: KinesisDeps) => unknown): KinesisOperationFactory {
+  return (deps) =>
+    defineOperation<I>(kinesisShapes, name, async (input, ctx) => {
+      try {
+        return await impl(input, ctx, deps);
+      } catch (error) {
+        throw toAwsError(error);
+      }
+    });
+}
+
+/** The stream named by StreamName or StreamARN in the caller's account and region. */
+export function streamOf(deps: KinesisDeps, ctx: RequestContext, input: { StreamName?: string | undefined; StreamARN?: string | undefined }): StreamRuntime {
+  return deps.streams.control.streamByNameOrArn(ctx.account, ctx.region, input.StreamName, input.StreamARN);
+}
