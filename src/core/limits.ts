@@ -96,3 +96,7 @@ export const RECOVERY_READ_BYTES = 4 * 1024 * 1024;
 // ---- Input validation ----
 /** AWS stops collecting constraint violations after this many and reports those ("10 validation errors"). */
 export const VALIDATION_ERRORS_REPORTED_MAX = 10;
+/** Idle encode buffers kept for reuse across all shards of one backend. */
+export const ENCODE_POOL_BYTES_MAX = 32 * 1024 * 1024;
+/** Encode buffers are at least this big, so one buffer serves batches of many sizes. */
+export const ENCODE_BUFFER_BYTES_MIN = 256 * 1024;

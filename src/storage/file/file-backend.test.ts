@@ -6,11 +6,19 @@ import { silentLogger } from "../../core/log.js";
 import { runBackendSuite } from "../backend-suite.js";
 import { createFileBackend } from "./file-backend.js";
 
-runBackendSuite({
-  name: "file",
-  async open() {
-    const dataDir = await mkdtemp(join(tmpdir(), "tributary-file-backend-"));
-    const open = () => createFileBackend({ dataDir, fsync: { kind: "always" }, segmentBytesMax: 4096, logger: silentLogger, clock: systemClock });
-    return { backend: await open(), reopen: open, cleanup: () => rm(dataDir, { recursive: true, force: true }) };
-  },
-});
+// Every read path: the default tail cache, a one-slab cache that keeps being recycled, and disk only.
+for (const [label, tailCacheBytesMax] of [
+  ["file", undefined],
+  ["file, 1 MiB tail cache", 1024 * 1024],
+  ["file, reads from disk only", 0],
+] as const) {
+  runBackendSuite({
+    name: label,
+    async open() {
+      const dataDir = await mkdtemp(join(tmpdir(), "tributary-file-backend-"));
+      const open = () =>
+        createFileBackend({ dataDir, fsync: { kind: "always" }, segmentBytesMax: 4096, logger: silentLogger, clock: systemClock, tailCacheBytesMax });
+      return { backend: await open(), reopen: open, cleanup: () => rm(dataDir, { recursive: true, force: true }) };
+    },
+  });
+}

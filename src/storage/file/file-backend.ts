@@ -1,13 +1,14 @@
 import { join } from "node:path";
 import type { Clock } from "../../core/clock.js";
 import type { Logger } from "../../core/log.js";
-import { SEGMENT_BYTES_LIMIT_MAX, TAIL_CACHE_BYTES_MAX } from "../../core/limits.js";
+import { ENCODE_BUFFER_BYTES_MIN, ENCODE_POOL_BYTES_MAX, SEGMENT_BYTES_LIMIT_MAX, TAIL_CACHE_BYTES_MAX } from "../../core/limits.js";
 import type { FsyncMode } from "../open-backend.js";
 import type { StorageBackend } from "../types.js";
 import { lockDataDir } from "./data-dir-lock.js";
 import { FileLogStore } from "./file-log-store.js";
 import type { FileSystem } from "./fs-layer.js";
 import { nodeFileSystem } from "./fs-layer.js";
+import { BufferPool } from "./buffer-pool.js";
 import { SqliteMetadataStore } from "./sqlite-metadata.js";
 import { TailCache } from "./tail-cache.js";
 
@@ -46,6 +47,7 @@ export async function createFileBackend(options: FileBackendOptions): Promise<St
         logger: options.logger,
         clock: options.clock,
         tailCache: new TailCache(options.tailCacheBytesMax ?? TAIL_CACHE_BYTES_MAX),
+        encodeBuffers: new BufferPool(ENCODE_POOL_BYTES_MAX, ENCODE_BUFFER_BYTES_MIN),
       },
       options.logger,
     );

@@ -5,7 +5,8 @@ import { INDEX_INTERVAL_BYTES, READ_CHUNK_BYTES_MAX, READ_FIRST_BYTES_MAX, RECOV
 import type { FsyncMode } from "../open-backend.js";
 import type { AppendRecord, AppendResult, ReadOptions, ReadResult, ShardLog, ShardLogKey, StoredRecord } from "../types.js";
 import { StorageError } from "../types.js";
-import { checkFrame, decodeFrame, encodeBatch, frameArrivalMsAt, frameBytesAt, frameOffsetAt, FRAME_HEADER_BYTES } from "./frame.js";
+import type { BufferPool } from "./buffer-pool.js";
+import { batchBoundBytes, checkFrame, decodeFrame, encodeBatchInto, frameArrivalMsAt, frameBytesAt, frameOffsetAt, FRAME_HEADER_BYTES } from "./frame.js";
 import type { FileSystem } from "./fs-layer.js";
 import { errnoCode, syncDirectory } from "./fs-layer.js";
 import { SegmentCursor } from "./segment-cursor.js";
@@ -19,6 +20,7 @@ export interface ShardLogContext {
   logger: Logger;
   clock: Clock;
   tailCache: TailCache;
+  encodeBuffers: BufferPool;
 }
 
 /** Written on a clean close so the next open can trust the newest segment without scanning it. */
@@ -35,7 +37,9 @@ interface Segment {
 }
 
 interface PendingBatch {
+  /** The encoded frames: a view into `backing`, a pooled buffer returned once written. */
   buffer: Buffer;
+  backing: Buffer;
   firstOffset: number;
   count: number;
   arrivalMs: number;
@@ -124,15 +128,17 @@ export class FileShardLog implements ShardLog {
     // Arrival times are kept non-decreasing per shard so that the time index can be searched.
     const arrival = Math.max(arrivalMs, this.plannedLastArrival ?? arrivalMs);
     let buffer: Buffer;
+    const backing = this.ctx.encodeBuffers.take(batchBoundBytes(records));
     try {
-      buffer = encodeBatch(records, firstOffset, arrival);
+      buffer = encodeBatchInto(backing, records, firstOffset, arrival);
     } catch (err) {
+      this.ctx.encodeBuffers.give(backing);
       return Promise.reject(err);
     }
     this.plannedEnd += records.length;
     this.plannedLastArrival = arrival;
     return new Promise<AppendResult>((resolve, reject) => {
-      this.pending.push({ buffer, firstOffset, count: records.length, arrivalMs: arrival, resolve, reject });
+      this.pending.push({ buffer, backing, firstOffset, count: records.length, arrivalMs: arrival, resolve, reject });
       if (!this.flushQueued) {
         this.flushQueued = true;
         this.enqueueDisk(() => this.flushPending());
@@ -170,7 +176,10 @@ export class FileShardLog implements ShardLog {
         }
         const run = group.slice(runStart, i);
         await this.writeRun(segment, run, runBytes);
-        for (const batch of run) batch.resolve({ firstOffset: batch.firstOffset, count: batch.count });
+        for (const batch of run) {
+          this.ctx.encodeBuffers.give(batch.backing);
+          batch.resolve({ firstOffset: batch.firstOffset, count: batch.count });
+        }
         settled = i;
       }
     } catch (err) {
@@ -182,7 +191,10 @@ export class FileShardLog implements ShardLog {
       this.pending = [];
       this.plannedEnd = this.durableEnd;
       this.plannedLastArrival = this.durableLastArrival;
-      for (const batch of failed) batch.reject(error);
+      for (const batch of failed) {
+        this.ctx.encodeBuffers.give(batch.backing);
+        batch.reject(error);
+      }
     }
   }
 

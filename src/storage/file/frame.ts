@@ -33,11 +33,20 @@ const EXPLICIT_HASH_KEY_BYTES_MAX = 255;
  * over exactly what goes to disk.
  */
 export function encodeBatch(records: readonly AppendRecord[], firstOffset: number, arrivalMs: number): Buffer {
+  return encodeBatchInto(Buffer.allocUnsafe(batchBoundBytes(records)), records, firstOffset, arrivalMs);
+}
+
+/** An upper bound of the bytes `records` take once encoded. */
+export function batchBoundBytes(records: readonly AppendRecord[]): number {
   let boundBytes = 0;
   for (const r of records) {
     boundBytes += FRAME_HEADER_BYTES + r.partitionKey.length * UTF8_BYTES_PER_CODE_UNIT_MAX + (r.explicitHashKey?.length ?? 0) + r.data.length;
   }
-  const buf = Buffer.allocUnsafe(boundBytes);
+  return boundBytes;
+}
+
+/** Encodes into `buf` (at least `batchBoundBytes(records)` long); returns the used part. */
+export function encodeBatchInto(buf: Buffer, records: readonly AppendRecord[], firstOffset: number, arrivalMs: number): Buffer {
   let pos = 0;
   let offset = firstOffset;
   for (const r of records) {

@@ -1,57 +1,71 @@
 import type { StoredRecord } from "../types.js";
 import { decodeFrame, frameBytesAt, frameOffsetAt, FRAME_HEADER_BYTES } from "./frame.js";
 
+/** The cache's memory comes in slabs of this size, reused in a ring: a steady state allocates nothing. */
+export const TAIL_CACHE_SLAB_BYTES = 1024 * 1024;
+
 interface Chunk {
   owner: ShardTail;
+  slab: number;
   firstOffset: number;
   count: number;
-  /** The encoded batch exactly as written to disk. */
+  /** The encoded batch exactly as written to disk, copied into a slab. */
   buffer: Buffer;
   dropped: boolean;
 }
 
 /**
- * Recently written batches of every shard of one backend, kept as the very buffers that were written, so
- * caching costs no per-record work at append time. One byte budget for all shards; the oldest batch
- * backend-wide is dropped first, which is always the oldest cached batch of its shard (so each shard's
- * cache stays one contiguous range ending at its newest durable record).
+ * Recently written batches of every shard of one backend, copied (one memcpy per batch) into a ring of
+ * slabs. Writing into a slab that is being reused drops the batches it held, which are the oldest
+ * backend-wide and therefore the oldest of their shards: each shard's cache stays one contiguous range
+ * of offsets ending at its newest durable record. A batch larger than a slab is not cached (its shard's
+ * cache restarts after it); reads then come from disk.
  */
 export class TailCache {
+  private readonly slabs: Buffer[] = [];
+  private readonly slabsMax: number;
+  private slab = -1;
+  private slabPosition = 0;
   private queue: Chunk[] = [];
   private head = 0;
-  private bytes = 0;
 
-  constructor(private readonly bytesMax: number) {}
+  constructor(bytesMax: number) {
+    this.slabsMax = Math.floor(bytesMax / TAIL_CACHE_SLAB_BYTES);
+  }
 
   shard(): ShardTail {
     return new ShardTail(this);
   }
 
-  /** @internal */
-  admit(chunk: Chunk): void {
+  /** @internal Copies a batch in; returns its chunk, or undefined when it cannot be cached. */
+  admit(owner: ShardTail, firstOffset: number, count: number, batch: Buffer): Chunk | undefined {
+    if (this.slabsMax === 0 || batch.length > TAIL_CACHE_SLAB_BYTES) return undefined;
+    if (this.slab < 0 || this.slabPosition + batch.length > TAIL_CACHE_SLAB_BYTES) this.nextSlab();
+    const slab = this.slabs[this.slab] as Buffer;
+    batch.copy(slab, this.slabPosition);
+    const chunk: Chunk = { owner, slab: this.slab, firstOffset, count, buffer: slab.subarray(this.slabPosition, this.slabPosition + batch.length), dropped: false };
+    this.slabPosition += batch.length;
     this.queue.push(chunk);
-    this.bytes += chunk.buffer.length;
-    while (this.bytes > this.bytesMax && this.head < this.queue.length) {
+    return chunk;
+  }
+
+  private nextSlab(): void {
+    this.slab = (this.slab + 1) % this.slabsMax;
+    this.slabPosition = 0;
+    if (this.slabs.length <= this.slab) {
+      this.slabs.push(Buffer.allocUnsafeSlow(TAIL_CACHE_SLAB_BYTES));
+      return;
+    }
+    // Reusing a slab: everything in it is the oldest cached data; drop it.
+    while (this.head < this.queue.length && (this.queue[this.head] as Chunk).slab === this.slab) {
       const oldest = this.queue[this.head++] as Chunk;
-      if (oldest.dropped) continue;
-      oldest.owner.evictOldest(oldest);
-      this.release(oldest);
+      if (!oldest.dropped) oldest.owner.evictOldest(oldest);
+      oldest.dropped = true;
     }
     if (this.head > 1024 && this.head * 2 > this.queue.length) {
       this.queue = this.queue.slice(this.head);
       this.head = 0;
     }
-  }
-
-  /** @internal */
-  release(chunk: Chunk): void {
-    if (chunk.dropped) return;
-    chunk.dropped = true;
-    this.bytes -= chunk.buffer.length;
-  }
-
-  get bytesCached(): number {
-    return this.bytes;
   }
 }
 
@@ -61,10 +75,13 @@ export class ShardTail {
 
   constructor(private readonly cache: TailCache) {}
 
-  add(firstOffset: number, count: number, buffer: Buffer): void {
-    const chunk: Chunk = { owner: this, firstOffset, count, buffer, dropped: false };
+  add(firstOffset: number, count: number, batch: Buffer): void {
+    const chunk = this.cache.admit(this, firstOffset, count, batch);
+    if (!chunk) {
+      this.clear();
+      return;
+    }
     this.chunks.push(chunk);
-    this.cache.admit(chunk);
   }
 
   /** @internal */
@@ -82,14 +99,14 @@ export class ShardTail {
   }
 
   clear(): void {
-    for (let i = this.head; i < this.chunks.length; i++) this.cache.release(this.chunks[i] as Chunk);
+    for (let i = this.head; i < this.chunks.length; i++) (this.chunks[i] as Chunk).dropped = true;
     this.chunks = [];
     this.head = 0;
   }
 
   /**
    * Reads cached records from `fromOffset` (which must be cached). Returned data are views into one
-   * copy per batch, never into the cache itself, so a caller that scribbles on them harms nobody.
+   * copy per batch, never into the cache, whose slabs are reused.
    */
   read(fromOffset: number, recordsMax: number, bytesMax: number, out: StoredRecord[], dataBytes: number): { nextOffset: number; dataBytes: number } {
     let i = this.find(fromOffset);
