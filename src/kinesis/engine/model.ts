@@ -8,6 +8,17 @@ export type StreamMode = "PROVISIONED" | "ON_DEMAND";
 export type ConsumerStatus = "CREATING" | "DELETING" | "ACTIVE";
 export type EncryptionType = "NONE" | "KMS";
 
+export const SHARD_LEVEL_METRICS = [
+  "IncomingBytes",
+  "IncomingRecords",
+  "OutgoingBytes",
+  "OutgoingRecords",
+  "WriteProvisionedThroughputExceeded",
+  "ReadProvisionedThroughputExceeded",
+  "IteratorAgeMilliseconds",
+] as const;
+export type ShardLevelMetric = (typeof SHARD_LEVEL_METRICS)[number];
+
 export interface StreamKey {
   account: string;
   region: string;
@@ -56,7 +67,7 @@ export interface StreamMeta extends StreamKey {
   nextShardIndex: number;
   encryptionType: EncryptionType;
   keyId?: string | undefined;
-  shardLevelMetrics: string[];
+  shardLevelMetrics: ShardLevelMetric[];
   tags: Record<string, string>;
   maxRecordSizeKiB: number;
   warmThroughputMiBps?: number | undefined;

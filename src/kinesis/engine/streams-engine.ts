@@ -22,6 +22,8 @@ import {
   type AccountSettings,
   type ConsumerMeta,
   type PendingReshard,
+  type ShardLevelMetric,
+  SHARD_LEVEL_METRICS,
   type ShardMeta,
   type StreamKey,
   type StreamMeta,
@@ -573,18 +575,21 @@ export class StreamsEngine {
   }
 
   /** Returns the metrics before and after the change, as Enable/DisableEnhancedMonitoring report them. */
-  async setShardLevelMetrics(stream: StreamRuntime, metrics: readonly string[], enable: boolean): Promise<{ current: string[]; desired: string[] }> {
+  async setShardLevelMetrics(
+    stream: StreamRuntime,
+    metrics: readonly (ShardLevelMetric | "ALL")[],
+    enable: boolean,
+  ): Promise<{ current: ShardLevelMetric[]; desired: ShardLevelMetric[] }> {
     return this.locked(stream.meta, async () => {
       this.requireActive(stream);
-      const all = ["IncomingBytes", "IncomingRecords", "OutgoingBytes", "OutgoingRecords", "WriteProvisionedThroughputExceeded", "ReadProvisionedThroughputExceeded", "IteratorAgeMilliseconds"];
-      const named = metrics.includes("ALL") ? all : metrics;
+      const named = metrics.flatMap((m) => (m === "ALL" ? SHARD_LEVEL_METRICS : [m]));
       const current = [...stream.meta.shardLevelMetrics];
       const set = new Set(current);
       for (const metric of named) {
         if (enable) set.add(metric);
         else set.delete(metric);
       }
-      const desired = all.filter((m) => set.has(m));
+      const desired = SHARD_LEVEL_METRICS.filter((m) => set.has(m));
       await this.change(stream, (m) => (m.shardLevelMetrics = desired));
       return { current, desired };
     });
