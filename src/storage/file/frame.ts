@@ -76,7 +76,7 @@ export function encodeBatchInto(buf: Buffer, records: readonly AppendRecord[], f
     buf[start + 33] = 0;
     buf[start + 34] = 0;
     buf[start + 35] = 0;
-    buf.writeUInt32LE(crc32(buf.subarray(start + 8, p)), start + 4);
+    buf.writeUInt32LE(crc32(buf, start + 8, p), start + 4);
     pos = p;
     offset++;
   }
@@ -100,7 +100,7 @@ export function checkFrame(buf: Buffer, pos: number, end: number): FrameCheck {
   const keysBytes = buf.readUInt16LE(pos + 10) + (buf[pos + 32] as number);
   if (FRAME_HEADER_BYTES + keysBytes > frameBytes) return { kind: "bad", reason: "keys overrun the frame" };
   if (end - pos < frameBytes) return { kind: "short", bytes: frameBytes };
-  if (crc32(buf.subarray(pos + 8, pos + frameBytes)) !== buf.readUInt32LE(pos + 4)) return { kind: "bad", reason: "checksum mismatch" };
+  if (crc32(buf, pos + 8, pos + frameBytes) !== buf.readUInt32LE(pos + 4)) return { kind: "bad", reason: "checksum mismatch" };
   return { kind: "ok", bytes: frameBytes };
 }
 
