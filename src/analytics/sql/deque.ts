@@ -1,0 +1,45 @@
+/** A FIFO/LIFO double-ended queue over a growable array; amortised O(1) at both ends. */
+export class Deque<T> {
+  private items: (T | undefined)[] = [];
+  private head = 0;
+
+  get length(): number {
+    return this.items.length - this.head;
+  }
+  push(v: T): void {
+    this.items.push(v);
+  }
+  /** Oldest element. */
+  first(): T | undefined {
+    return this.items[this.head];
+  }
+  last(): T | undefined {
+    return this.items[this.items.length - 1];
+  }
+  /** The i-th element from the oldest (0-based). */
+  at(i: number): T | undefined {
+    return i < 0 || i >= this.length ? undefined : this.items[this.head + i];
+  }
+  shift(): T | undefined {
+    if (this.head >= this.items.length) return undefined;
+    const v = this.items[this.head];
+    this.items[this.head++] = undefined;
+    // Compact once the dead prefix dominates, so memory stays proportional to the live window.
+    if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return v;
+  }
+  pop(): T | undefined {
+    if (this.length === 0) return undefined;
+    return this.items.pop();
+  }
+  clear(): void {
+    this.items = [];
+    this.head = 0;
+  }
+  *[Symbol.iterator](): IterableIterator<T> {
+    for (let i = this.head; i < this.items.length; i++) yield this.items[i] as T;
+  }
+}
