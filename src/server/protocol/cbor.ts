@@ -122,11 +122,23 @@ function readBytes(length: number): Buffer {
   return value;
 }
 
+/** Below this many bytes, ASCII text is decoded by hand: Buffer#toString's fixed cost dominates short keys. */
+const SHORT_TEXT_BYTES = 48;
+
 function readText(length: number): string {
   need(length);
-  const value = input.toString("utf8", pos, pos + length);
+  const start = pos;
   pos += length;
-  return value;
+  if (length < SHORT_TEXT_BYTES) {
+    let text = "";
+    for (let i = start; i < pos; i++) {
+      const byte = input[i]!;
+      if (byte >= 0x80) return input.toString("utf8", start, pos);
+      text += String.fromCharCode(byte);
+    }
+    return text;
+  }
+  return input.toString("utf8", start, pos);
 }
 
 /** Chunks of an indefinite string must be definite strings of the same major type (RFC 8949 3.2.3). */
@@ -305,15 +317,30 @@ function writeNumber(n: number): void {
 }
 
 function writeString(s: string): void {
-  // Reserve the worst case (3 bytes per UTF-16 unit), write, then fix the head once the length is known.
-  const max = s.length * 3;
-  if (max < 24) {
-    reserve(1 + max);
-    const start = at++;
-    const len = out.write(s, at, "utf8");
-    out[start] = (MAJOR_TEXT << 5) | len;
-    at += len;
-    return;
+  const n = s.length;
+  if (n < SHORT_TEXT_BYTES) {
+    // Short ASCII strings (member names, keys, sequence numbers) are copied by hand.
+    reserve(2 + n);
+    const start = at;
+    at += n < 24 ? 1 : 2;
+    let ascii = true;
+    for (let i = 0; i < n; i++) {
+      const code = s.charCodeAt(i);
+      if (code >= 0x80) {
+        ascii = false;
+        break;
+      }
+      out[at++] = code;
+    }
+    if (ascii) {
+      if (n < 24) out[start] = (MAJOR_TEXT << 5) | n;
+      else {
+        out[start] = (MAJOR_TEXT << 5) | 24;
+        out[start + 1] = n;
+      }
+      return;
+    }
+    at = start;
   }
   const len = Buffer.byteLength(s, "utf8");
   writeHead(MAJOR_TEXT, len);
@@ -322,10 +349,14 @@ function writeString(s: string): void {
 }
 
 function writeBytes(bytes: Uint8Array): void {
-  writeHead(MAJOR_BYTES, bytes.byteLength);
-  reserve(bytes.byteLength);
-  out.set(bytes, at);
-  at += bytes.byteLength;
+  const n = bytes.byteLength;
+  writeHead(MAJOR_BYTES, n);
+  reserve(n);
+  if (n < SHORT_TEXT_BYTES) for (let i = 0; i < n; i++) out[at++] = bytes[i]!;
+  else {
+    out.set(bytes, at);
+    at += n;
+  }
 }
 
 function writeItem(value: unknown): void {
