@@ -7,17 +7,17 @@ import { runBackendSuite } from "../backend-suite.js";
 import { createFileBackend } from "./file-backend.js";
 
 // Every read path: the default tail cache, a one-slab cache that keeps being recycled, and disk only.
-for (const [label, tailCacheBytesMax] of [
-  ["file", undefined],
-  ["file, 1 MiB tail cache", 1024 * 1024],
-  ["file, reads from disk only", 0],
+for (const [label, tailCacheBytesMax, fsync] of [
+  ["file", undefined, { kind: "always" }],
+  ["file, 1 MiB tail cache, fsync interval", 1024 * 1024, { kind: "interval", intervalMs: 5 }],
+  ["file, reads from disk only, fsync never", 0, { kind: "never" }],
 ] as const) {
   runBackendSuite({
     name: label,
     async open() {
       const dataDir = await mkdtemp(join(tmpdir(), "tributary-file-backend-"));
       const open = () =>
-        createFileBackend({ dataDir, fsync: { kind: "always" }, segmentBytesMax: 4096, logger: silentLogger, clock: systemClock, tailCacheBytesMax });
+        createFileBackend({ dataDir, fsync, segmentBytesMax: 4096, logger: silentLogger, clock: systemClock, tailCacheBytesMax });
       return { backend: await open(), reopen: open, cleanup: () => rm(dataDir, { recursive: true, force: true }) };
     },
   });

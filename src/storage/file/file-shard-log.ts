@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { assert } from "../../core/assert.js";
 import type { Clock } from "../../core/clock.js";
 import type { Logger } from "../../core/log.js";
 import { INDEX_INTERVAL_BYTES, READ_CHUNK_BYTES_MAX, READ_FIRST_BYTES_MAX, RECOVERY_READ_BYTES } from "../../core/limits.js";
@@ -210,6 +211,7 @@ export class FileShardLog implements ShardLog {
       await syncDirectory(this.ctx.fs, this.dir);
       this.dirNeedsSync = false;
     }
+    assertFramesBeforeWrite(run);
     try {
       let written = 0;
       let buffers: Uint8Array[] = run.map((b) => b.buffer);
@@ -730,6 +732,26 @@ interface SegmentReadResult {
   dataBytes: number;
   /** A limit (records or bytes) was reached. */
   full: boolean;
+}
+
+/**
+ * Checks the framing of what is about to be written: frame lengths tile each buffer exactly and offsets
+ * run on without a gap. (Each frame's CRC was computed over these very bytes while encoding.)
+ */
+function assertFramesBeforeWrite(run: readonly PendingBatch[]): void {
+  for (const batch of run) {
+    const buf = batch.buffer;
+    let expected = batch.firstOffset;
+    let at = 0;
+    while (at < buf.length) {
+      assert(frameOffsetAt(buf, at) === expected, "frame offset out of sequence before write");
+      const frameBytes = frameBytesAt(buf, at);
+      assert(frameBytes >= FRAME_HEADER_BYTES, "frame length invalid before write");
+      at += frameBytes;
+      expected++;
+    }
+    assert(at === buf.length && expected === batch.firstOffset + batch.count, "batch framing inconsistent before write");
+  }
 }
 
 function remainingBuffers(buffers: Uint8Array[], skipBytes: number): Uint8Array[] {
