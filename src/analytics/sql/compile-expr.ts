@@ -254,13 +254,14 @@ export class ExprCompiler {
 
   private caseExpr(e: A.CaseExpr): Bound {
     const operand = e.operand ? this.compile(e.operand) : undefined;
-    const conds: Eval[] = [];
+    const condBounds: Bound[] = [];
     const thens: Bound[] = [];
     for (const w of e.whens) {
-      if (operand) conds.push(comparison("=", operand, this.compile(w.when), w.when.pos).fn);
-      else conds.push(this.compileBoolean(w.when, "CASE WHEN condition").fn);
+      if (operand) condBounds.push(comparison("=", operand, this.compile(w.when), w.when.pos));
+      else condBounds.push(this.compileBoolean(w.when, "CASE WHEN condition"));
       thens.push(this.compile(w.then));
     }
+    const conds = condBounds.map((c) => c.fn);
     const elseB = e.elseExpr ? this.compile(e.elseExpr) : literal(T.NULL, null);
     const all = [...thens, elseB];
     const type = commonType(all.map((x) => x.type), e.pos);
@@ -271,7 +272,7 @@ export class ExprCompiler {
       for (let k = 0; k < n; k++) if ((conds[k] as Eval)(r) === true) return (thenFns[k] as Eval)(r);
       return elseFn(r);
     };
-    return derived(type, fn, operand ? [operand, ...all] : all, `case(${all.map((x) => x.canon).join(",")})`);
+    return derived(type, fn, [...condBounds, ...all], `case(${[...condBounds, ...all].map((x) => x.canon).join(",")})`);
   }
 
   private cast(e: A.CastExpr): Bound {
@@ -827,8 +828,12 @@ function arithmetic(op: "+" | "-" | "*" | "/" | "%", a: Bound, b: Bound, pos: So
     const out = datetimeArithmetic(op, a, b, pos);
     if (out) {
       const bound = num2(out.type, out.f);
-      // ROWTIME ± constant interval stays monotonic.
-      if (a.mono && b.constant && (op === "+" || op === "-")) bound.mono = { rowtimeOnly: a.mono.rowtimeOnly };
+      // ROWTIME ± a constant, or an interval scaled by a positive constant, stays monotonic.
+      const c = b.constant ? b.fn([]) : undefined;
+      const positive = typeof c === "bigint" ? c > 0n : typeof c === "number" && c > 0;
+      if (a.mono && b.constant && (op === "+" || op === "-" || ((op === "*" || op === "/") && positive))) {
+        bound.mono = { rowtimeOnly: a.mono.rowtimeOnly };
+      }
       return bound;
     }
     throw compileError(`Cannot apply ${op} to ${typeToString(ta)} and ${typeToString(tb)}`, pos);

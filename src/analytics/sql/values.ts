@@ -214,7 +214,8 @@ export function converter(from: SqlType, to: SqlType): ((v: unknown) => unknown)
       };
     }
     if (isDecimal(from)) return (v) => (v as bigint) !== 0n;
-    return (v) => (v as number) !== 0;
+    if (isExactInteger(from) || isApprox(from)) return (v) => (v as number) !== 0;
+    return undefined;
   }
   if (k === "TIMESTAMP" || k === "DATE" || k === "TIME") {
     if (isString(from)) {
