@@ -1,6 +1,8 @@
 import { appendFile, readFile, stat, truncate, unlink, writeFile, mkdir, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { FileSystem } from "../src/storage/file/fs-layer.js";
+import { nodeFileSystem } from "../src/storage/file/fs-layer.js";
 import {
   capturingLogger,
   forgetCleanShutdown,
@@ -163,6 +165,31 @@ describe("file backend recovery", () => {
     expect(log2.lastArrivalMs).toBe(T0_MS + 19_000);
     expect((await readAll(log2)).length).toBe(200);
     await again.close();
+  });
+
+  it("opens a crashed shard reading only its newest segment, not older segments or their indexes", async () => {
+    await writeSome(8 * 1024);
+    const logs = await segmentFiles(dataDir, "log");
+    expect(logs.length).toBeGreaterThan(3);
+    const touched: string[] = [];
+    const fs: FileSystem = {
+      ...nodeFileSystem,
+      open: (path, flags) => {
+        touched.push(path);
+        return nodeFileSystem.open(path, flags);
+      },
+      readFile: (path) => {
+        touched.push(path);
+        return nodeFileSystem.readFile(path);
+      },
+    };
+    const backend = await openFile(dataDir, { segmentBytesMax: 8 * 1024, fs });
+    const log = await backend.logs.open(SHARD);
+    expect(log.endOffset).toBe(200);
+    const segmentsTouched = touched.filter((p) => p.startsWith(shardDir(dataDir))).map((p) => p.slice(shardDir(dataDir).length + 1));
+    // The newest segment, and the one before it only for its closing time-index entry (lastArrivalMs).
+    for (const name of logs.slice(0, -2)) expect(segmentsTouched.filter((t) => t.startsWith(name.replace(".log", "")))).toEqual([]);
+    await backend.close();
   });
 
   it("finishes deleting a removed stream's logs at start-up", async () => {
