@@ -100,3 +100,9 @@ export const VALIDATION_ERRORS_REPORTED_MAX = 10;
 export const ENCODE_POOL_BYTES_MAX = 32 * 1024 * 1024;
 /** Encode buffers are at least this big, so one buffer serves batches of many sizes. */
 export const ENCODE_BUFFER_BYTES_MIN = 256 * 1024;
+
+// ---- Kinesis resharding ----
+/** UpdateShardCount may at most double, or halve, the open shard count in one call (AWS's default quota). */
+export const UPDATE_SHARD_COUNT_SCALE_FACTOR_MAX = 2;
+/** UpdateShardCount calls per stream in a rolling 24 hours (AWS's default quota). */
+export const UPDATE_SHARD_COUNT_CALLS_PER_DAY_MAX = 10;
