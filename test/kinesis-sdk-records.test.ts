@@ -16,6 +16,7 @@ import {
   SplitShardCommand,
   UpdateMaxRecordSizeCommand,
   UpdateShardCountCommand,
+  type GetRecordsCommandOutput,
   type KinesisClient,
   type Shard,
   type ShardIteratorType,
@@ -45,11 +46,11 @@ async function iterator(client: KinesisClient, StreamName: string, ShardId: stri
 }
 
 /** Reads a shard from an iterator until the tip (or the shard's end); returns the data as text. */
-async function readAll(client: KinesisClient, shardIterator: string): Promise<{ data: string[]; last: Awaited<ReturnType<KinesisClient["send"]>> & { NextShardIterator?: string | undefined } }> {
+async function readAll(client: KinesisClient, shardIterator: string): Promise<{ data: string[]; last: GetRecordsCommandOutput }> {
   const data: string[] = [];
   let next: string | undefined = shardIterator;
   for (let i = 0; i < 100; i++) {
-    const out = await client.send(new GetRecordsCommand({ ShardIterator: next }));
+    const out: GetRecordsCommandOutput = await client.send(new GetRecordsCommand({ ShardIterator: next }));
     data.push(...(out.Records ?? []).map((r) => text(r.Data)));
     if ((out.Records ?? []).length === 0 || !out.NextShardIterator) return { data, last: out };
     next = out.NextShardIterator;
