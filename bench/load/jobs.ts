@@ -1,0 +1,63 @@
+/** What the orchestrator asks the load generator to do, and what it answers (JSON over argv/stdout). */
+import type { LatencySummary } from "../lib/stats.js";
+
+export type Transport = "http1" | "http2";
+
+export interface PutJob {
+  kind: "put";
+  port: number;
+  transport: Transport;
+  streamName: string;
+  recordBytes: number;
+  recordsPerRequest: number;
+  callers: number;
+  warmupSeconds: number;
+  seconds: number;
+  /** Stops early once this many record payload bytes were written (the bulk write before the RSS check). */
+  payloadBytesMax?: number;
+}
+
+export interface DrainJob {
+  kind: "drain";
+  port: number;
+  streamName: string;
+  shardIds: string[];
+  limit: number;
+}
+
+export interface PutLatencyJob {
+  kind: "put-latency";
+  port: number;
+  streamName: string;
+  calls: number;
+}
+
+export interface DeliveryJob {
+  kind: "delivery-poll" | "delivery-subscribe";
+  port: number;
+  streamName: string;
+  /** The records are put with ExplicitHashKey 0, so they land on the stream's first shard. */
+  shardId: string;
+  /** Only for SubscribeToShard. */
+  consumerArn?: string;
+  records: number;
+}
+
+export type LoadJob = PutJob | DrainJob | PutLatencyJob | DeliveryJob;
+
+export interface ThroughputResult {
+  kind: "throughput";
+  requests: number;
+  records: number;
+  /** Record payload bytes (not counting base64 or JSON). */
+  payloadBytes: number;
+  seconds: number;
+  failedRecords: number;
+}
+
+export interface LatencyResult {
+  kind: "latency";
+  latency: LatencySummary;
+}
+
+export type LoadResult = ThroughputResult | LatencyResult;

@@ -1,0 +1,352 @@
+/**
+ * The Kinesis benchmark: Tributary (file backend, fsync always) against kinesalite, both as child
+ * processes on loopback, driven by the same load generator (bench/load/, a process of its own that sends
+ * pre-encoded raw HTTP requests). Prints one markdown table; a full run also rewrites the table in
+ * docs/performance.md.
+ *
+ *   npm run bench                              # defaults: a few minutes in total
+ *   npm run bench -- --quick --seconds 1       # a smoke run (what test/bench-smoke.test.ts does)
+ *   npm run bench -- --profile /tmp/prof       # Tributary only, one CPU profile per scenario, summarised
+ *   npm run bench -- --write-gb 10             # also write 10 GB and report the server's RSS afterwards
+ *   npm run bench -- --only put-100,drain --systems tributary
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { formatSummary, profileFiles, summarizeProfile } from "./kinesis-profile-summary.js";
+import type { LatencyResult, LoadJob, LoadResult, ThroughputResult } from "./load/jobs.js";
+import { describeMachine, machineInfo } from "./lib/machine.js";
+import { residentBytes, RssSampler, startKinesaliteProcess, startTributaryProcess, type ServerProcess } from "./lib/servers.js";
+import { ensureConsumer, ensureStream, waitReady } from "./lib/setup.js";
+import { markdownTable, type Row } from "./lib/table.js";
+
+const REPO_DIR = fileURLToPath(new URL("..", import.meta.url));
+const SHARDS = 4;
+const RECORDS_PER_PUT_REQUEST = 500;
+const PUT_CALLERS = 8;
+const GET_RECORDS_LIMIT = 10_000;
+const MB = 1_000_000;
+const GB = 1_000_000_000;
+const SETTLE_BEFORE_RSS_MS = 1_000;
+
+const SCENARIOS = ["put-100", "put-1k", "drain", "put-h2", "put-latency", "delivery-poll", "delivery-subscribe"] as const;
+type ScenarioId = (typeof SCENARIOS)[number] | "bulk-write";
+type SystemName = "tributary" | "kinesalite";
+
+const { values: args } = parseArgs({
+  options: {
+    seconds: { type: "string" },
+    quick: { type: "boolean", default: false },
+    only: { type: "string" },
+    systems: { type: "string", default: "tributary,kinesalite" },
+    profile: { type: "string" },
+    "write-gb": { type: "string", default: "0" },
+    "no-doc": { type: "boolean", default: false },
+    "no-build": { type: "boolean", default: false },
+  },
+});
+
+const quick = args.quick;
+const seconds = Number(args.seconds ?? (quick ? "1" : "8"));
+const warmupSeconds = quick ? 0 : Math.min(1, seconds / 4);
+const latencyCalls = quick ? 200 : 5_000;
+const deliveryRecords = quick ? 100 : 2_000;
+const writeGb = Number(args["write-gb"]);
+const profileDir = args.profile;
+const systems = args.systems.split(",").map((s) => s.trim()) as SystemName[];
+const only = args.only === undefined ? [...SCENARIOS] : (args.only.split(",").map((s) => s.trim()) as ScenarioId[]);
+for (const s of systems) if (s !== "tributary" && s !== "kinesalite") throw new Error(`unknown system ${s}`);
+for (const s of only) if (!(SCENARIOS as readonly string[]).includes(s)) throw new Error(`unknown scenario ${s}; known: ${SCENARIOS.join(", ")}`);
+if (!(seconds > 0)) throw new Error("--seconds must be a positive number");
+
+const STREAMS = { "put-100": "bench-100", "put-1k": "bench-1k", "put-h2": "bench-h2", latency: "bench-latency", bulk: "bench-bulk" } as const;
+
+function progress(message: string): void {
+  process.stderr.write(`[bench] ${message}\n`);
+}
+
+/** Rebuilds dist/ when a source file is newer than the compiled CLI (the server runs from dist/). */
+function buildIfStale(): void {
+  const built = join(REPO_DIR, "dist", "cli", "main.js");
+  const builtMs = existsSync(built) ? statSync(built).mtimeMs : 0;
+  const newestSourceMs = newestMtime(join(REPO_DIR, "src"));
+  if (builtMs >= newestSourceMs) return;
+  progress("dist/ is older than src/: npm run build");
+  const result = spawnSync("npm", ["run", "build", "--silent"], { cwd: REPO_DIR, stdio: ["ignore", "pipe", "pipe"], encoding: "utf8" });
+  if (result.status !== 0) {
+    if (!existsSync(built)) throw new Error(`npm run build failed:\n${result.stdout}${result.stderr}`);
+    // tsc still emits when another module has type errors; the server may well run, so go on, loudly.
+    progress(`npm run build reported errors (continuing with what it emitted):\n${(result.stdout + result.stderr).slice(0, 2000)}`);
+  }
+}
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestMtime(path));
+    else if (entry.name.endsWith(".ts") && !entry.name.endsWith(".test.ts")) newest = Math.max(newest, statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+function runLoad(job: LoadJob): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", join(REPO_DIR, "bench", "load", "generator.ts"), JSON.stringify(job)], {
+      cwd: REPO_DIR,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (c: Buffer) => (stdout += c.toString("utf8")));
+    child.stderr.on("data", (c: Buffer) => (stderr += c.toString("utf8")));
+    child.once("error", reject);
+    child.once("exit", (code) => {
+      const line = stdout.trim().split("\n").pop() ?? "";
+      if (code !== 0 || line === "") reject(new Error(`load generator (${job.kind}) failed with ${code}:\n${stderr}`));
+      else resolve(JSON.parse(line) as LoadResult);
+    });
+  });
+}
+
+interface SystemResults {
+  results: Map<ScenarioId, LoadResult>;
+  rssPeakBytes: number;
+  rssAfterBytes: number;
+  rssAfterBulkBytes?: number;
+  payloadBytesWritten: number;
+}
+
+/** Runs every selected scenario against one system; in profile mode Tributary restarts per scenario. */
+async function benchSystem(system: SystemName): Promise<SystemResults> {
+  const dataDir = await mkdtemp(join(tmpdir(), `bench-${system}-`));
+  const profiling = profileDir !== undefined && system === "tributary";
+  let server: ServerProcess | undefined;
+  let consumerArn: string | undefined;
+  let shardIds: string[] = [];
+  let sampler: RssSampler | undefined;
+  const out: SystemResults = { results: new Map(), rssPeakBytes: 0, rssAfterBytes: Number.NaN, payloadBytesWritten: 0 };
+
+  const start = async (scenario: ScenarioId | undefined): Promise<ServerProcess> => {
+    if (server !== undefined) await server.stop();
+    let cpuProfileDir: string | undefined;
+    if (profiling && scenario !== undefined) {
+      cpuProfileDir = join(profileDir, scenario);
+      mkdirSync(cpuProfileDir, { recursive: true });
+    }
+    server = system === "tributary" ? await startTributaryProcess({ repoDir: REPO_DIR, dataDir, cpuProfileDir }) : await startKinesaliteProcess(REPO_DIR);
+    if (sampler === undefined) sampler = new RssSampler(server.pid);
+    else sampler.follow(server.pid);
+    await waitReady(server.port);
+    const port = server.port;
+    for (const name of [STREAMS["put-100"], STREAMS["put-1k"], STREAMS["put-h2"], STREAMS.bulk]) await ensureStream(port, name, SHARDS);
+    const latency = await ensureStream(port, STREAMS.latency, SHARDS);
+    shardIds = latency.shardIds;
+    if (system === "tributary") consumerArn = await ensureConsumer(port, latency.arn, "bench-consumer");
+    return server;
+  };
+
+  const put = (port: number, streamName: string, recordBytes: number, transport: "http1" | "http2", extra: Partial<LoadJob> = {}) =>
+    runLoad({ kind: "put", port, transport, streamName, recordBytes, recordsPerRequest: RECORDS_PER_PUT_REQUEST, callers: PUT_CALLERS, warmupSeconds, seconds, ...extra } as LoadJob);
+
+  try {
+    if (!profiling) await start(undefined);
+    for (const scenario of only) {
+      if (system === "kinesalite" && (scenario === "put-h2" || scenario === "delivery-subscribe")) continue;
+      if (scenario === "drain" && !out.results.has("put-100")) {
+        // Something to drain when put-100 was not selected: fill the stream first, unmeasured.
+        const s = server ?? (await start(undefined));
+        progress(`${system}: filling ${STREAMS["put-100"]} for the drain`);
+        await put(s.port, STREAMS["put-100"], 100, "http1");
+      }
+      const s = profiling ? await start(scenario) : server!;
+      progress(`${system}: ${scenario}`);
+      const result = await runScenario(scenario, s.port, put, shardIds, consumerArn);
+      out.results.set(scenario, result);
+      if (result.kind === "throughput") out.payloadBytesWritten += scenario === "drain" ? 0 : result.payloadBytes;
+      if (profiling) sampler!.sample();
+    }
+    if (writeGb > 0 && system === "tributary") {
+      const s = profiling ? await start("bulk-write") : server!;
+      progress(`${system}: writing ${writeGb} GB of 1 KiB records for the memory check`);
+      const result = await put(s.port, STREAMS.bulk, 1024, "http1", { seconds: 24 * 3600, warmupSeconds: 0, payloadBytesMax: writeGb * GB });
+      out.results.set("bulk-write", result);
+      out.payloadBytesWritten += (result as ThroughputResult).payloadBytes;
+      await sleep(SETTLE_BEFORE_RSS_MS);
+      out.rssAfterBulkBytes = residentBytes(s.pid);
+    }
+    if (server !== undefined) {
+      await sleep(SETTLE_BEFORE_RSS_MS);
+      out.rssAfterBytes = sampler!.sample();
+    }
+    out.rssPeakBytes = sampler?.peakBytes ?? Number.NaN;
+  } finally {
+    sampler?.stop();
+    await (server as ServerProcess | undefined)?.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+  return out;
+}
+
+async function runScenario(
+  scenario: ScenarioId,
+  port: number,
+  put: (port: number, streamName: string, recordBytes: number, transport: "http1" | "http2") => Promise<LoadResult>,
+  shardIds: string[],
+  consumerArn: string | undefined,
+): Promise<LoadResult> {
+  switch (scenario) {
+    case "put-100":
+      return put(port, STREAMS["put-100"], 100, "http1");
+    case "put-1k":
+      return put(port, STREAMS["put-1k"], 1024, "http1");
+    case "put-h2":
+      return put(port, STREAMS["put-h2"], 100, "http2");
+    case "drain": {
+      const stream = await ensureStream(port, STREAMS["put-100"], SHARDS);
+      return runLoad({ kind: "drain", port, streamName: STREAMS["put-100"], shardIds: stream.shardIds, limit: GET_RECORDS_LIMIT });
+    }
+    case "put-latency":
+      return runLoad({ kind: "put-latency", port, streamName: STREAMS.latency, calls: latencyCalls });
+    case "delivery-poll":
+      return runLoad({ kind: "delivery-poll", port, streamName: STREAMS.latency, shardId: shardIds[0]!, records: deliveryRecords });
+    case "delivery-subscribe":
+      return runLoad({ kind: "delivery-subscribe", port, streamName: STREAMS.latency, shardId: shardIds[0]!, consumerArn, records: deliveryRecords });
+    case "bulk-write":
+      throw new Error("bulk-write runs on its own");
+  }
+}
+
+function throughput(r: SystemResults | undefined, id: ScenarioId): ThroughputResult | undefined {
+  const result = r?.results.get(id);
+  return result?.kind === "throughput" ? result : undefined;
+}
+function latency(r: SystemResults | undefined, id: ScenarioId): LatencyResult | undefined {
+  const result = r?.results.get(id);
+  return result?.kind === "latency" ? result : undefined;
+}
+const perSecond = (t: ThroughputResult | undefined, of: "records" | "payloadBytes") =>
+  t === undefined || t.seconds <= 0 ? undefined : (of === "records" ? t.records : t.payloadBytes / MB) / t.seconds;
+
+function buildRows(tri: SystemResults | undefined, kin: SystemResults | undefined): Row[] {
+  const rows: Row[] = [];
+  const ratioTarget = (row: Row, times: number) => {
+    row.target = `≥ ${times}× kinesalite`;
+    if (row.tributary !== undefined && row.kinesalite !== undefined) row.met = row.tributary >= times * row.kinesalite;
+    return row;
+  };
+  const maxTarget = (row: Row, limit: number, unit: string) => {
+    row.target = `≤ ${limit} ${unit}`;
+    if (row.tributary !== undefined) row.met = row.tributary <= limit;
+    return row;
+  };
+  const putRows = (id: ScenarioId, label: string) => {
+    if (!only.includes(id as never)) return;
+    const t = throughput(tri, id);
+    const k = throughput(kin, id);
+    rows.push(ratioTarget({ scenario: label, metric: "records/s", tributary: perSecond(t, "records"), kinesalite: perSecond(k, "records"), better: "higher" }, 20));
+    rows.push({ scenario: label, metric: "MB/s (payload)", tributary: perSecond(t, "payloadBytes"), kinesalite: perSecond(k, "payloadBytes"), better: "higher" });
+  };
+  putRows("put-100", `PutRecords 500 × 100 B, ${PUT_CALLERS} callers, ${SHARDS} shards, HTTP/1.1`);
+  putRows("put-1k", `PutRecords 500 × 1 KiB, ${PUT_CALLERS} callers, ${SHARDS} shards, HTTP/1.1`);
+  if (only.includes("drain")) {
+    rows.push(
+      ratioTarget(
+        { scenario: `GetRecords drain from TRIM_HORIZON (100 B records, Limit ${GET_RECORDS_LIMIT}, 1 caller per shard)`, metric: "records/s", tributary: perSecond(throughput(tri, "drain"), "records"), kinesalite: perSecond(throughput(kin, "drain"), "records"), better: "higher" },
+        20,
+      ),
+    );
+  }
+  const latencyRows = (id: ScenarioId, label: string, p50: number, p99: number) => {
+    if (!only.includes(id as never)) return;
+    const t = latency(tri, id)?.latency;
+    const k = latency(kin, id)?.latency;
+    rows.push(maxTarget({ scenario: label, metric: "p50 ms", tributary: t?.p50Ms, kinesalite: k?.p50Ms, better: "lower" }, p50, "ms"));
+    rows.push(maxTarget({ scenario: label, metric: "p99 ms", tributary: t?.p99Ms, kinesalite: k?.p99Ms, better: "lower" }, p99, "ms"));
+  };
+  latencyRows("put-latency", `PutRecord, 1 caller, ${latencyCalls.toLocaleString("en-US")} sequential calls`, 1, 3);
+  const deliveryLabel = `${deliveryRecords.toLocaleString("en-US")} records, put sent → record received`;
+  if (only.includes("delivery-poll")) {
+    const t = latency(tri, "delivery-poll")?.latency;
+    const k = latency(kin, "delivery-poll")?.latency;
+    rows.push({ scenario: `Delivery via tight GetRecords polling, ${deliveryLabel}`, metric: "p50 ms", tributary: t?.p50Ms, kinesalite: k?.p50Ms, better: "lower" });
+    rows.push({ scenario: `Delivery via tight GetRecords polling, ${deliveryLabel}`, metric: "p99 ms", tributary: t?.p99Ms, kinesalite: k?.p99Ms, better: "lower" });
+  }
+  latencyRows("delivery-subscribe", `Delivery via SubscribeToShard (kinesalite: not supported), ${deliveryLabel}`, 1, 5);
+  if (only.includes("put-h2") && only.includes("put-100")) {
+    const h1 = perSecond(throughput(tri, "put-100"), "records");
+    const h2 = perSecond(throughput(tri, "put-h2"), "records");
+    rows.push({ scenario: "PutRecords 500 × 100 B over HTTP/2 (1 session, 8 streams; kinesalite: no HTTP/2)", metric: "records/s", tributary: h2, kinesalite: undefined, better: "higher" });
+    const share = h1 === undefined || h2 === undefined ? undefined : (100 * h2) / h1;
+    rows.push({ scenario: "HTTP/2 throughput as a share of HTTP/1.1", metric: "%", tributary: share, kinesalite: undefined, better: "higher", target: "≥ 80%", ...(share === undefined ? {} : { met: share >= 80 }) });
+  }
+  const mib = (bytes: number | undefined) => (bytes === undefined || Number.isNaN(bytes) ? undefined : bytes / 2 ** 20);
+  const writtenGb = (r: SystemResults | undefined) => (r === undefined ? "" : `${(r.payloadBytesWritten / GB).toFixed(2)}`);
+  rows.push({ scenario: `Server RSS, peak during the run (payload written: Tributary ${writtenGb(tri)} GB, kinesalite ${writtenGb(kin)} GB)`, metric: "MiB", tributary: mib(tri?.rssPeakBytes), kinesalite: mib(kin?.rssPeakBytes), better: "lower" });
+  rows.push({ scenario: "Server RSS after the run (1 s idle)", metric: "MiB", tributary: mib(tri?.rssAfterBytes), kinesalite: mib(kin?.rssAfterBytes), better: "lower" });
+  if (tri?.rssAfterBulkBytes !== undefined) {
+    const bulk = throughput(tri, "bulk-write");
+    rows.push(maxTarget({ scenario: `Server RSS after writing ${writeGb} GB (1 KiB records, ${formatRate(bulk)})`, metric: "MiB", tributary: mib(tri.rssAfterBulkBytes), kinesalite: undefined, better: "lower" }, 250, "MiB"));
+  }
+  return rows;
+}
+
+function formatRate(t: ThroughputResult | undefined): string {
+  const mbs = perSecond(t, "payloadBytes");
+  return mbs === undefined ? "n/a" : `${mbs.toFixed(0)} MB/s`;
+}
+
+const DOC_BEGIN = "<!-- bench:begin (generated by npm run bench; edit outside these markers) -->";
+const DOC_END = "<!-- bench:end -->";
+
+/** Replaces the generated part of docs/performance.md and keeps whatever was written around it. */
+function writeDoc(table: string, command: string): void {
+  const path = join(REPO_DIR, "docs", "performance.md");
+  const generated = [
+    DOC_BEGIN,
+    `Measured ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC on: ${describeMachine(machineInfo())}.`,
+    "",
+    `Reproduce with \`${command}\` (Tributary: file backend, \`--fsync always\`; kinesalite 3.3.3: in memory, its default).`,
+    "",
+    table,
+    DOC_END,
+  ].join("\n");
+  let text = existsSync(path) ? readFileSync(path, "utf8") : `# Performance\n\n${DOC_BEGIN}\n${DOC_END}\n`;
+  const begin = text.indexOf(DOC_BEGIN);
+  const end = text.indexOf(DOC_END);
+  text = begin >= 0 && end > begin ? text.slice(0, begin) + generated + text.slice(end + DOC_END.length) : `${text.trimEnd()}\n\n${generated}\n`;
+  mkdirSync(join(REPO_DIR, "docs"), { recursive: true });
+  writeFileSync(path, text);
+  progress(`wrote ${relative(process.cwd(), path)}`);
+}
+
+async function main(): Promise<void> {
+  if (!args["no-build"]) buildIfStale();
+  const results = new Map<SystemName, SystemResults>();
+  for (const system of systems) results.set(system, await benchSystem(system));
+  const table = markdownTable(buildRows(results.get("tributary"), results.get("kinesalite")));
+  const command = ["npm run bench", ...(process.argv.length > 2 ? ["--", ...process.argv.slice(2)] : [])].join(" ");
+  console.log(`\nMachine: ${describeMachine(machineInfo())}\nCommand: ${command}\n\n${table}\n`);
+  if (profileDir !== undefined) {
+    const summaries: string[] = [];
+    for (const scenario of [...only, ...(writeGb > 0 ? ["bulk-write"] : [])]) {
+      const dir = join(profileDir, scenario);
+      if (!existsSync(dir)) continue;
+      for (const file of profileFiles(dir)) summaries.push(formatSummary(`Tributary, ${scenario}`, summarizeProfile(file, REPO_DIR, 15)));
+    }
+    writeFileSync(join(profileDir, "summary.md"), summaries.join("\n"));
+    console.log(summaries.join("\n"));
+  }
+  const fullRun = !quick && !args["no-doc"] && args.only === undefined && profileDir === undefined && systems.length === 2;
+  if (fullRun) writeDoc(table, command);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+  process.exit(1);
+});
