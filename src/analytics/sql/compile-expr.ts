@@ -145,7 +145,7 @@ export class ExprCompiler {
     if (this.agg?.mode === "group") {
       // Outside aggregates, only GROUP BY keys (matched above) and ROWTIME (the group's time) may be read.
       if (parts.length >= 1 && parts[parts.length - 1] === "ROWTIME") return this.rowtimeRef(this.agg.rowtimeSlot, "post");
-      throw compileError(`Column ${parts.join(".")} must appear in GROUP BY or inside an aggregate function`, pos);
+      throw compileError(`Column ${parts.map(quoteName).join(".")} must appear in GROUP BY or inside an aggregate function`, pos);
     }
     const rels = this.scope.relations;
     // Try [relation, column, fields...] first, then [column, fields...].

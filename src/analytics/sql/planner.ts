@@ -151,7 +151,12 @@ export class Planner {
       }
       // ROWTIME may only go back in time when user code assigns it; such rows go to error_stream.
       let ordered = true;
-      for (const r of out) if ((r[width] as number) < target.lastRowtimeMs) ordered = false;
+      let last = target.lastRowtimeMs;
+      for (const r of out) {
+        const rt = r[width] as number;
+        if (rt < last) ordered = false;
+        else last = rt;
+      }
       if (!ordered) {
         const kept: Row[] = [];
         for (const r of out) {
@@ -213,7 +218,12 @@ export class Planner {
       const post = new ExprCompiler(scope, this.env, agg);
       const items = this.selectList(q, post, scope);
       const having = q.having ? post.compileBoolean(q.having, "HAVING").fn : undefined;
-      const orderBy = (q.orderBy ?? []).map((o) => ({ fn: post.compile(o.expr).fn, desc: o.desc }));
+      // ORDER BY may name a SELECT alias.
+      const orderBy = (q.orderBy ?? []).map((o) => {
+        const e = o.expr;
+        const aliased = e.type === "column" && e.parts.length === 1 ? q.items.find((i) => i.alias === e.parts[0]) : undefined;
+        return { fn: post.compile(aliased ? aliased.expr : e).fn, desc: o.desc };
+      });
       const rowtimeSlot = K;
       const output: AggregateOutput = {
         having,
