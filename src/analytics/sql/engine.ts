@@ -163,7 +163,7 @@ export class CompiledApplication {
     this.advanceTime(t);
     const n = stream.columns.length;
     for (const r of rows) {
-      if (r.length > n) r.length = n;
+      if (r.length > n + 1) r.length = n + 1;
       r[n] = t;
     }
     stream.lastRowtimeMs = t;
