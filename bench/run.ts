@@ -9,6 +9,7 @@
  *   npm run bench -- --profile /tmp/prof       # Tributary only, one CPU profile per scenario, summarised
  *   npm run bench -- --write-gb 10             # also write 10 GB and report the server's RSS afterwards
  *   npm run bench -- --only put-100,drain --systems tributary
+ *   --no-build: use dist/ as it is (it is still built when missing); --no-doc: leave docs/ alone.
  */
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
@@ -54,8 +55,8 @@ const { values: args } = parseArgs({
 const quick = args.quick;
 const seconds = Number(args.seconds ?? (quick ? "1" : "8"));
 const warmupSeconds = quick ? 0 : Math.min(1, seconds / 4);
-const latencyCalls = quick ? 200 : 5_000;
-const deliveryRecords = quick ? 100 : 2_000;
+const latencyCalls = quick ? 100 : 5_000;
+const deliveryRecords = quick ? 50 : 2_000;
 const writeGb = Number(args["write-gb"]);
 const profileDir = args.profile;
 const systems = args.systems.split(",").map((s) => s.trim()) as SystemName[];
@@ -66,8 +67,9 @@ if (!(seconds > 0)) throw new Error("--seconds must be a positive number");
 
 const STREAMS = { "put-100": "bench-100", "put-1k": "bench-1k", "put-h2": "bench-h2", latency: "bench-latency", bulk: "bench-bulk" } as const;
 
+const benchStartedMs = performance.now();
 function progress(message: string): void {
-  process.stderr.write(`[bench] ${message}\n`);
+  process.stderr.write(`[bench ${((performance.now() - benchStartedMs) / 1000).toFixed(1)}s] ${message}\n`);
 }
 
 /** Rebuilds dist/ when a source file is newer than the compiled CLI (the server runs from dist/). */
@@ -76,6 +78,7 @@ function buildIfStale(): void {
   const builtMs = existsSync(built) ? statSync(built).mtimeMs : 0;
   const newestSourceMs = newestMtime(join(REPO_DIR, "src"));
   if (builtMs >= newestSourceMs) return;
+  if (builtMs > 0 && args["no-build"]) return;
   progress("dist/ is older than src/: npm run build");
   const result = spawnSync("npm", ["run", "build", "--silent"], { cwd: REPO_DIR, stdio: ["ignore", "pipe", "pipe"], encoding: "utf8" });
   if (result.status !== 0) {
@@ -326,7 +329,7 @@ function writeDoc(table: string, command: string): void {
 }
 
 async function main(): Promise<void> {
-  if (!args["no-build"]) buildIfStale();
+  buildIfStale();
   const results = new Map<SystemName, SystemResults>();
   for (const system of systems) results.set(system, await benchSystem(system));
   const table = markdownTable(buildRows(results.get("tributary"), results.get("kinesalite")));
