@@ -15,6 +15,7 @@ import type { ColumnInfo, Row } from "./scope.js";
 import { InAppStream } from "./stream.js";
 import { T, typeToString, varchar, type SqlType } from "./types.js";
 import { parseDataType } from "./type-text.js";
+import { SQL_CODE_CHARS_MAX } from "./limits.js";
 
 export { SqlCompileError } from "./errors.js";
 export type { Row } from "./scope.js";
@@ -123,6 +124,9 @@ export class CompiledApplication {
       outerJoinEmitsMatchedRows: options.outerJoinEmitsMatchedRows ?? false,
       randomSeed: options.randomSeed ?? 42,
     };
+    if (sqlCode.length > SQL_CODE_CHARS_MAX) {
+      throw compileError(`The application code is ${sqlCode.length} characters; at most ${SQL_CODE_CHARS_MAX} are allowed`, { line: 1, column: 1 });
+    }
     const planner = new Planner(this.graph, env, planOptions, (pump, err, row) => this.rowError(pump, err, row));
     planner.plan(parseProgram(sqlCode));
     this.order = topologicalOrder(this.graph.nodes);

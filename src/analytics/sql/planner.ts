@@ -18,6 +18,7 @@ import { InAppStream } from "./stream.js";
 import { T, assignable, isDecimal, isNumeric, isString, typeToString, type SqlType } from "./types.js";
 import { converter } from "./values.js";
 import type { AggCall } from "./aggregates.js";
+import { IN_APP_NAME_CHARS_MAX } from "./limits.js";
 
 export interface GraphNode {
   pumpName: string;
@@ -85,6 +86,9 @@ export class Planner {
       throw compileError(`Stream ${quoteName(s.name)} already exists`, s.pos);
     }
     if (this.graph.tables.has(s.name)) throw compileError(`${quoteName(s.name)} is already a reference table`, s.pos);
+    if (s.name.length > IN_APP_NAME_CHARS_MAX) {
+      throw compileError(`Stream name ${quoteName(s.name)} is longer than ${IN_APP_NAME_CHARS_MAX} characters`, s.pos);
+    }
     const seen = new Set<string>();
     for (const c of s.columns) {
       if (seen.has(c.name)) throw compileError(`Duplicate column ${quoteName(c.name)}`, c.pos);
