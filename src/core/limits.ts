@@ -106,3 +106,83 @@ export const ENCODE_BUFFER_BYTES_MIN = 256 * 1024;
 export const UPDATE_SHARD_COUNT_SCALE_FACTOR_MAX = 2;
 /** UpdateShardCount calls per stream in a rolling 24 hours (AWS's default quota). */
 export const UPDATE_SHARD_COUNT_CALLS_PER_DAY_MAX = 10;
+
+// ---- AWS throughput and control-plane limits (enforced with --limits aws) ----
+/** Per-shard write rate: bytes (data plus partition key) and records. */
+export const SHARD_WRITE_BYTES_PER_SECOND_MAX = 1024 * 1024;
+export const SHARD_WRITE_RECORDS_PER_SECOND_MAX = 1000;
+/** A quiet shard accepts this many seconds' worth of writes at once (token-bucket size; AWS publishes none). */
+export const SHARD_WRITE_BURST_SECONDS = 1;
+/** Per-shard polling read budget, shared by every GetRecords caller. */
+export const SHARD_READ_BYTES_PER_SECOND_MAX = 2 * 1024 * 1024;
+export const SHARD_GET_RECORDS_CALLS_PER_SECOND_MAX = 5;
+export const SHARD_GET_SHARD_ITERATOR_CALLS_PER_SECOND_MAX = 5;
+/** Enhanced fan-out: each consumer gets its own read budget per shard. */
+export const EFO_READ_BYTES_PER_SECOND_MAX = 2 * 1024 * 1024;
+export const SUBSCRIBE_TO_SHARD_CALLS_PER_SECOND_MAX = 1;
+/** Streams of one account and region that may be CREATING or DELETING at once. */
+export const STREAMS_IN_TRANSITION_MAX = 5;
+/** Consumers of one account and region that may be CREATING at once. */
+export const CONSUMERS_CREATING_MAX = 5;
+/** DescribeLimits' ShardLimit in --limits aws mode when --shard-limit is not given (AWS's default in most regions). */
+export const SHARDS_PER_ACCOUNT_AWS_DEFAULT_MAX = 500;
+/** UpdateStreamMode calls per stream in a rolling 24 hours. */
+export const MODE_SWITCHES_PER_DAY_MAX = 2;
+
+// ---- On-demand scaling ----
+/** A shard writing more than this on average over a scaling window is split (AWS: "about 500 KB/s"). */
+export const ON_DEMAND_SHARD_SPLIT_BYTES_PER_SECOND = 500 * 1024;
+/** How often on-demand streams are evaluated (AWS splits a hot shard "within about 15 minutes"). */
+export const ON_DEMAND_SCALE_WINDOW_MS_DEFAULT = 15 * 60 * 1000;
+/** On-demand capacity follows the peak write rate of this long a past (AWS: 30 days). */
+export const ON_DEMAND_PEAK_MEMORY_MS = 30 * 24 * 3_600_000;
+/** On-demand capacity is this multiple of the remembered peak write rate. */
+export const ON_DEMAND_PEAK_CAPACITY_FACTOR = 2;
+/** Shards provisioned per MiB/s of warm throughput (one shard writes 1 MiB/s). */
+export const WARM_THROUGHPUT_SHARDS_PER_MIBPS = 1;
+
+// ---- Analytics (SQL applications) ----
+/** Applications per account and region (AWS's documented default limit). */
+export const ANALYTICS_APPLICATIONS_PER_REGION_MAX = 50;
+/** Tags per application (the limits page; the model allows 200 per request). */
+export const ANALYTICS_TAGS_PER_APPLICATION_MAX = 50;
+/** Streaming inputs per application. */
+export const ANALYTICS_INPUTS_PER_APPLICATION_MAX = 1;
+/** Outputs per application. */
+export const ANALYTICS_OUTPUTS_PER_APPLICATION_MAX = 3;
+/** Reference data sources per application. */
+export const ANALYTICS_REFERENCES_PER_APPLICATION_MAX = 1;
+/** Period of the engine-time tick that closes windows when no data arrives. */
+export const ANALYTICS_TICK_MS = 1_000;
+/** Records one shard read may return to an application. */
+export const ANALYTICS_READ_RECORDS_MAX = 10_000;
+/** Data bytes one shard read may return to an application. */
+export const ANALYTICS_READ_BYTES_MAX = 4 * 1024 * 1024;
+/** Record batches posted to an application's worker and not yet processed and written out (back-pressure). */
+export const ANALYTICS_BATCHES_IN_FLIGHT_MAX = 8;
+/** A caught-up shard reader waits this long for an append before it looks at the shard map again. */
+export const ANALYTICS_IDLE_WAIT_MS = 5_000;
+/** Pause before retrying a failed write to an output stream. */
+export const ANALYTICS_OUTPUT_RETRY_MS = 500;
+/** Distinct partition keys output rows are spread over (cycled, so the hash cache always hits). */
+export const ANALYTICS_OUTPUT_PARTITION_KEYS = 256;
+/** Reference data object size (AWS: 1 GB; Tributary loads it into memory, so it keeps a lower bound). */
+export const ANALYTICS_REFERENCE_BYTES_MAX = 256 * 1024 * 1024;
+/** Records DiscoverInputSchema samples from a stream or file. */
+export const ANALYTICS_DISCOVERY_RECORDS_MAX = 100;
+/** How long DiscoverInputSchema waits for records to appear on a stream read from NOW. */
+export const ANALYTICS_DISCOVERY_WAIT_MS = 1_000;
+/** Control-plane rate buckets kept at once (accounts x streams x operations); the oldest are dropped beyond it. */
+export const RATE_BUCKETS_TRACKED_MAX = 100_000;
+/** Added latency a fault-injection rule may ask for. */
+export const FAULT_LATENCY_MS_MAX = 60_000;
+
+// ---- Security ----
+/** A SigV4 header-form request signed further than this from the server's clock is refused (AWS JSON services: 5 min). */
+export const SIGV4_CLOCK_SKEW_MS_MAX = 5 * 60 * 1000;
+/** Longest X-Amz-Expires a presigned request may carry (SigV4's one week). */
+export const SIGV4_PRESIGNED_EXPIRES_SECONDS_MAX = 7 * 24 * 3600;
+/** Open client connections the listener accepts at once; further ones are closed on arrival. */
+export const CONNECTIONS_MAX = 10_000;
+/** Records one at-rest data key encrypts before a new one is made (keeps random 96-bit GCM nonces far from collision). */
+export const DATA_KEY_RECORDS_MAX = 2 ** 30;
