@@ -24,6 +24,12 @@ export interface TributaryConfig {
   tls: "off" | "on" | "required";
   tlsCertFile: string | undefined;
   tlsKeyFile: string | undefined;
+  /** off: any well-formed signature is accepted; sigv4: verified against the credentials file. */
+  auth: "off" | "sigv4";
+  credentialsFile: string | undefined;
+  /** 32-byte key wrapping at-rest data keys: a file, or the key itself (base64 or hex) from the environment. */
+  masterKeyFile: string | undefined;
+  masterKey: string | undefined;
   logLevel: LogLevel;
   initializeStreams: StreamToInitialize[];
   createStreamMs: number;
@@ -47,6 +53,10 @@ export const DEFAULT_CONFIG: TributaryConfig = {
   tls: "off",
   tlsCertFile: undefined,
   tlsKeyFile: undefined,
+  auth: "off",
+  credentialsFile: undefined,
+  masterKeyFile: undefined,
+  masterKey: undefined,
   logLevel: "info",
   initializeStreams: [],
   createStreamMs: 500,
@@ -131,6 +141,10 @@ const SETTINGS: readonly Setting[] = [
   { flag: "tls", env: ["TRIBUTARY_TLS"], help: "off (default), on (TLS and plain on one port) or required", apply: (c, v) => (c.tls = oneOf("--tls", v, ["off", "on", "required"] as const)) },
   { flag: "tls-cert", env: ["TRIBUTARY_TLS_CERT"], help: "PEM certificate file (a self-signed one is generated when absent)", apply: (c, v) => (c.tlsCertFile = v) },
   { flag: "tls-key", env: ["TRIBUTARY_TLS_KEY"], help: "PEM private key file", apply: (c, v) => (c.tlsKeyFile = v) },
+  { flag: "auth", env: ["TRIBUTARY_AUTH"], help: "off (default: any well-formed signature) or sigv4 (verified; needs --credentials)", apply: (c, v) => (c.auth = oneOf("--auth", v, ["off", "sigv4"] as const)) },
+  { flag: "credentials", env: ["TRIBUTARY_CREDENTIALS"], help: "JSON file of users (keys, accounts, IAM policies) and KMS keys", apply: (c, v) => (c.credentialsFile = v) },
+  { flag: "master-key-file", env: ["TRIBUTARY_MASTER_KEY_FILE"], help: "file holding the 32-byte key that wraps at-rest data keys", apply: (c, v) => (c.masterKeyFile = v) },
+  { flag: "master-key", env: ["TRIBUTARY_MASTER_KEY"], help: "the master key itself, base64 or hex (prefer the variable: flags show in ps)", apply: (c, v) => (c.masterKey = v) },
   { flag: "log-level", env: ["TRIBUTARY_LOG_LEVEL", "LOG_LEVEL"], help: "debug, info, warn, error or silent", apply: (c, v) => (c.logLevel = oneOf("--log-level", v.toLowerCase(), ["debug", "info", "warn", "error", "silent"] as const)) },
   { flag: "initialize-streams", env: ["TRIBUTARY_INITIALIZE_STREAMS", "INITIALIZE_STREAMS"], help: "streams to create at start: name[:shards[:region]],...", apply: (c, v) => (c.initializeStreams = parseInitializeStreams(v)) },
   { flag: "create-stream-ms", env: ["TRIBUTARY_CREATE_STREAM_MS", "CREATE_STREAM_DURATION"], help: "how long a stream stays CREATING", apply: (c, v) => (c.createStreamMs = duration("--create-stream-ms", v)) },
