@@ -171,6 +171,13 @@ describe("expressions", () => {
     ]);
     expect(ev("VARIABLE_COLUMN_LOG_PARSE('a,12,\"x,y\"', 'A VARCHAR(5), B INTEGER, C VARCHAR(9)', ',')")).toEqual(["a", 12, "x,y"]);
     expect(ev("VARIABLE_COLUMN_LOG_PARSE('a|b', 2, '|')")).toEqual(["a", "b"]);
+    expect(ev("VARIABLE_COLUMN_LOG_PARSE('x\ty', 'P TYPE VARCHAR(3) NOT NULL, Q TYPE VARCHAR(3)', U&'\\0009')")).toEqual(["x", "y"]);
+    expect(ev("VARIABLE_COLUMN_LOG_PARSE('a,[b,c]', 2, ',', '', '[]')")).toEqual(["a", "b,c"]);
+    expect(ev("FIXED_COLUMN_LOG_PARSE('ABCDE 1234', 'C1 TYPE VARCHAR(2) START 0 FOR 2, C2 TYPE VARCHAR(3) START 2 FOR 3, N TYPE INTEGER START 6 FOR 4')")).toEqual([
+      "AB",
+      "CDE",
+      1234,
+    ]);
     expect(ev("SYS_LOG_PARSE('Mar  4 05:06:07 host app: hi')")).toEqual([Date.UTC(2026, 2, 4, 5, 6, 7), "host app: hi"]);
   });
 

@@ -177,10 +177,14 @@ export class CompiledApplication {
   /** Moves engine time forward to `ms`, emitting every window result that falls due on the way, in order. */
   advanceTime(ms: number): void {
     if (ms < this.nowMs) return;
+    let previousDue = -Infinity;
     for (;;) {
       let due = Infinity;
       for (const node of this.order) due = Math.min(due, node.op.nextDeadline());
       if (due > ms) break;
+      // Every advance must clear the deadlines it was called for; a repeat means an operator is stuck.
+      if (due <= previousDue) throw new Error(`Analytics SQL engine: an operator did not move past its deadline ${due}`);
+      previousDue = due;
       this.nowMs = Math.max(this.nowMs, due);
       for (const node of this.order) node.op.advance(due);
     }

@@ -82,6 +82,15 @@ export function tokenize(sql: string): Token[] {
       i = next;
       continue;
     }
+    // U&'...' strings: \XXXX is a Unicode escape (how the reference writes a tab delimiter).
+    if ((c === "U" || c === "u") && sql[i + 1] === "&" && sql[i + 2] === "'") {
+      const [raw, next] = readQuoted(sql, i + 2, "'", p);
+      const text = raw.replace(/\\([0-9a-fA-F]{4})|\\\\/g, (_m, hex: string | undefined) => (hex ? String.fromCharCode(parseInt(hex, 16)) : "\\"));
+      push("string", text, start, p);
+      newlinesIn(start, next);
+      i = next;
+      continue;
+    }
     if (c === "'") {
       const [text, next] = readQuoted(sql, i, "'", p);
       push("string", text, start, p);

@@ -6,7 +6,7 @@
 import type { CallExpr } from "./ast.js";
 import type { Bound } from "./compile-expr.js";
 import { compileError } from "./errors.js";
-import { parseColumnList } from "./parser.js";
+import { parseColumnList, type ColumnSpec } from "./parser.js";
 import { groupCount, javaRegex } from "./regex.js";
 import type { ScalarFn } from "./functions.js";
 import type { Eval } from "./scope.js";
@@ -168,18 +168,24 @@ function variableColumns(args: Bound[], call: CallExpr): RowField[] {
   }
 }
 
-function splitDelimited(s: string, delim: string, escape: string | null, quote: string | null): string[] {
+function splitDelimited(s: string, delim: string, escape: string | null, quotes: string): string[] {
   const out: string[] = [];
   let cur = "";
   let inQuote = false;
+  const open = quotes[0];
+  const close = quotes[1] ?? open;
   for (let i = 0; i < s.length; i++) {
     const c = s[i] as string;
     if (escape && c === escape && i + 1 < s.length) {
       cur += s[++i];
       continue;
     }
-    if (quote && c === quote) {
-      inQuote = !inQuote;
+    if (!inQuote && c === open) {
+      inQuote = true;
+      continue;
+    }
+    if (inQuote && c === close) {
+      inQuote = false;
       continue;
     }
     if (!inQuote && s.startsWith(delim, i)) {
@@ -196,7 +202,7 @@ function splitDelimited(s: string, delim: string, escape: string | null, quote: 
 
 const variableColumnLogParse: ScalarFn = {
   minArgs: 2,
-  maxArgs: 4,
+  maxArgs: 5,
   type: (args, call) => {
     requireString(args, call);
     return { kind: "ROW", fields: variableColumns(args, call) };
@@ -204,13 +210,14 @@ const variableColumnLogParse: ScalarFn = {
   build: (args, call) => {
     const fields = variableColumns(args, call);
     const delim = args[2] ? constText(args, 2, call) : ",";
-    const escape = args[3] ? constText(args, 3, call) : null;
+    const escape = args[3] ? constText(args, 3, call) || null : null;
+    const quotes = args[4] ? constText(args, 4, call) : '"';
     const convs = fields.map((fd) => converter(varchar(65535), fd.type));
     const f = (args[0] as Bound).fn;
     return (r) => {
       const s = f(r);
       if (s == null) return null;
-      const parts = splitDelimited(s as string, delim, escape, '"');
+      const parts = splitDelimited(s as string, delim, escape, quotes);
       const out: unknown[] = new Array(fields.length);
       for (let k = 0; k < fields.length; k++) {
         const p = parts[k];
@@ -222,7 +229,49 @@ const variableColumnLogParse: ScalarFn = {
   },
 };
 
+function fixedColumns(args: Bound[], call: CallExpr): ColumnSpec[] {
+  const text = constText(args, 1, call);
+  let cols: ColumnSpec[];
+  try {
+    cols = parseColumnList(text);
+  } catch (err) {
+    throw compileError(`Invalid column specification '${text}': ${(err as Error).message}`, call.pos);
+  }
+  let next = 0;
+  for (const c of cols) {
+    // A column without START follows the previous one.
+    if (c.start === undefined) c.start = next;
+    next = c.start + (c.length ?? c.type.precision ?? 0);
+  }
+  return cols;
+}
+
+const fixedColumnLogParse: ScalarFn = {
+  minArgs: 2,
+  maxArgs: 2,
+  type: (args, call) => {
+    requireString(args, call);
+    return { kind: "ROW", fields: fixedColumns(args, call).map((c) => ({ name: c.name, type: c.type })) };
+  },
+  build: (args, call) => {
+    const cols = fixedColumns(args, call);
+    const convs = cols.map((c) => converter(varchar(65535), c.type));
+    const f = (args[0] as Bound).fn;
+    return (r) => {
+      const s = f(r);
+      if (s == null) return null;
+      return cols.map((c, k) => {
+        const start = c.start as number;
+        const piece = (s as string).slice(start, c.length === undefined ? undefined : start + c.length).trim();
+        const conv = convs[k];
+        return piece === "" ? null : conv ? conv(piece) : piece;
+      });
+    };
+  },
+};
+
 export const LOG_PARSERS: Record<string, ScalarFn> = {
+  FIXED_COLUMN_LOG_PARSE: fixedColumnLogParse,
   REGEX_LOG_PARSE: regexParser(),
   FAST_REGEX_LOG_PARSER: regexParser(),
   W3C_LOG_PARSE: w3cLogParse,

@@ -182,10 +182,20 @@ class Parser {
     return { type: "createPump", name, orReplace, target, ...(targetColumns ? { targetColumns } : {}), query, pos };
   }
 
-  columnList(): { name: string; type: SqlType }[] {
-    const out: { name: string; type: SqlType }[] = [];
-    do out.push({ name: this.name("column name"), type: this.dataType() });
-    while (this.acceptOp(","));
+  /** `name [TYPE] type [NOT NULL] [START n [FOR m]]`, the log parsers' column descriptions. */
+  columnList(): ColumnSpec[] {
+    const out: ColumnSpec[] = [];
+    do {
+      const name = this.name("column name");
+      if (this.isWord("TYPE") && this.peek().kind === "ident") this.i++;
+      const spec: ColumnSpec = { name, type: this.dataType() };
+      if (this.acceptWord("NOT")) this.expectWord("NULL");
+      if (this.acceptWord("START")) {
+        spec.start = this.intArg();
+        if (this.acceptWord("FOR")) spec.length = this.intArg();
+      }
+      out.push(spec);
+    } while (this.acceptOp(","));
     return out;
   }
 
@@ -918,8 +928,16 @@ export function parseIntervalText(text: string, start: TimeUnit, end: TimeUnit):
   return neg ? -value : value;
 }
 
-/** Parses `name TYPE, name TYPE, ...` (VARIABLE_COLUMN_LOG_PARSE column specifications). */
-export function parseColumnList(text: string): { name: string; type: SqlType }[] {
+export interface ColumnSpec {
+  name: string;
+  type: SqlType;
+  /** FIXED_COLUMN_LOG_PARSE: 0-based start position and width. */
+  start?: number;
+  length?: number;
+}
+
+/** Parses log-parser column descriptions: `name [TYPE] type [NOT NULL] [START n [FOR m]], ...`. */
+export function parseColumnList(text: string): ColumnSpec[] {
   const p = new Parser(tokenize(text));
   const out = p.columnList();
   p.expectEof();
