@@ -4,10 +4,13 @@ import type { Streams } from "../engine/mod.js";
 import type { StreamRuntime } from "../engine/stream-runtime.js";
 import { kinesisShapes } from "./generated/shapes.js";
 import { toAwsError } from "./map-error.js";
+import { KinesisAuthorizer, type OperationAuthorizer } from "../../security/kinesis-authorizer.js";
 
 /** What every Kinesis operation may use. */
 export interface KinesisDeps {
   streams: Streams;
+  /** Decides whether the caller may perform an operation (src/security); defaults to auth-off rules. */
+  authorizer?: OperationAuthorizer | undefined;
 }
 
 export type KinesisOperationFactory = (deps: KinesisDeps) => Operation;
@@ -17,14 +20,18 @@ export type KinesisOperationFactory = (deps: KinesisDeps) => Operation;
  * mapped to AWS exceptions on the way out.
  */
 export function kinesisOperation<I>(name: string, impl: (input: I, ctx: RequestContext, deps: KinesisDeps) => unknown): KinesisOperationFactory {
-  return (deps) =>
-    defineOperation<I>(kinesisShapes, name, async (input, ctx) => {
+  return (deps) => {
+    // Without a configured authorizer the auth-off rules still apply: accounts and regions stay isolated.
+    const authorizer = deps.authorizer ?? new KinesisAuthorizer({ engine: deps.streams.control });
+    return defineOperation<I>(kinesisShapes, name, async (input, ctx) => {
       try {
+        authorizer.authorize(name, input, ctx);
         return await impl(input, ctx, deps);
       } catch (error) {
         throw toAwsError(error);
       }
     });
+  };
 }
 
 /** The stream named by StreamName or StreamARN in the caller's account and region. */

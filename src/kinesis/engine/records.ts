@@ -1,6 +1,7 @@
 import { GET_RECORDS_BYTES_MAX, GET_RECORDS_RECORDS_MAX, SHARD_ITERATOR_AGE_MS_MAX } from "../../core/limits.js";
 import { StorageError, type AppendRecord, type StoredRecord } from "../../storage/types.js";
 import { StreamsError, invalidArgument, notFound } from "./errors.js";
+import { recordsBytes } from "./limits/engine-guards.js";
 import type { ChildShard, PutEntryResult, ReadRecord, RecordEntry, StartingPosition } from "./model.js";
 import { decodeSequenceNumber, offsetOfSequenceNumber, sequenceBase, sequenceNumberAt } from "./sequence-number.js";
 import type { ShardRuntime } from "./shard-runtime.js";
@@ -63,10 +64,20 @@ export class RecordsPlane {
     const shardOf: ShardRuntime[] = new Array(entries.length);
     const groups = new Map<ShardRuntime, AppendRecord[]>();
     const indexInGroup = new Array<number>(entries.length);
+    // Throughput limits and on-demand metering (limits/); undefined, and skipped, when neither applies.
+    const gate = engine.guards.writeGate(stream);
+    let refused: (string | undefined)[] | undefined;
     for (let i = 0; i < entries.length; i++) {
       const entry = entries[i]!;
       const hash = entry.explicitHashKey !== undefined ? BigInt(entry.explicitHashKey) : stream.hashCache.hash(entry.partitionKey);
       const shard = stream.route(hash);
+      if (gate) {
+        const message = gate.admit(shard, entry.data.length + Buffer.byteLength(entry.partitionKey, "utf8"));
+        if (message !== undefined) {
+          (refused ??= new Array<string | undefined>(entries.length))[i] = message;
+          continue;
+        }
+      }
       shardOf[i] = shard;
       let group = groups.get(shard);
       if (!group) {
@@ -112,6 +123,11 @@ export class RecordsPlane {
 
     const results: PutEntryResult[] = new Array(entries.length);
     for (let i = 0; i < entries.length; i++) {
+      const throttled = refused?.[i];
+      if (throttled !== undefined) {
+        results[i] = { ok: false, errorCode: "ProvisionedThroughputExceededException", errorMessage: throttled };
+        continue;
+      }
       const shard = shardOf[i]!;
       const first = firstOffsets.get(shard)!;
       if (first instanceof Error) {
@@ -167,6 +183,7 @@ export class RecordsPlane {
 
   async getShardIterator(stream: StreamRuntime, shardId: string, position: StartingPosition): Promise<string> {
     const shard = this.engine.shard(stream, shardId);
+    this.engine.guards.admitGetShardIterator(stream, shard);
     const offset = await this.startingOffset(stream, shard, position, "GetShardIterator");
     return this.issueIterator(stream, shard, offset);
   }
@@ -201,12 +218,17 @@ export class RecordsPlane {
     const position = this.decodeIterator(token);
     const missing = () =>
       notFound(`Shard ${position.shardId} in stream ${position.streamName} under account ${position.account} does not exist`);
-    if (position.account !== caller.account || position.region !== caller.region) throw missing();
+    // Another account's iterator is readable only when its stream's resource policy grants it; that was
+    // checked before this runs (src/security/kinesis-authorizer.ts, applied to every Kinesis operation).
+    if (position.region !== caller.region) throw missing();
     const stream = this.engine.findStream(position);
     if (!stream || stream.meta.createdMs !== position.streamCreatedMs) throw missing();
     const shard = stream.shardsById.get(position.shardId);
     if (!shard || this.engine.isExpired(stream, shard)) throw missing();
+    // Throws ProvisionedThroughputExceeded when the shard's read budget is spent (limits/).
+    const charge = this.engine.guards.admitGetRecords(stream, shard);
     const read = await this.readShard(stream, shard, position.offset, Math.min(limit ?? GET_RECORDS_RECORDS_MAX, GET_RECORDS_RECORDS_MAX), GET_RECORDS_BYTES_MAX);
+    if (charge) charge(recordsBytes(read.records));
     return {
       records: read.records,
       nextShardIterator: read.childShards ? undefined : this.issueIterator(stream, shard, read.nextOffset),

@@ -1,0 +1,197 @@
+/**
+ * SigV4 verification (`--auth sigv4`). The expected signature is computed by `@smithy/signature-v4`
+ * (the AWS SDK's own signer) over the request as received: the client's signed-header list, its date,
+ * its credential scope, the received query and the body's hash. Only the comparison is ours, and it is
+ * constant-time.
+ *
+ * Checks run in this order: known access key, session token, date format, clock skew or presigned
+ * expiry, scope (date, service), payload hash, signature.
+ */
+import { createHash, timingSafeEqual } from "node:crypto";
+import { SignatureV4 } from "@smithy/signature-v4";
+import type { Clock } from "../core/clock.js";
+import { invalidSignature, unrecognizedClient } from "../core/errors.js";
+import { SIGV4_CLOCK_SKEW_MS_MAX, SIGV4_PRESIGNED_EXPIRES_SECONDS_MAX } from "../core/limits.js";
+import type { Authenticator, AuthRequest, Identity } from "../server/server.js";
+import type { CredentialStore, User } from "./credentials.js";
+import { NodeSha256 } from "./node-sha256.js";
+
+type SignableRequest = Parameters<SignatureV4["presign"]>[0];
+
+export const SIGNATURE_MISMATCH_MESSAGE =
+  "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.";
+export const INVALID_TOKEN_MESSAGE = "The security token included in the request is invalid.";
+
+const AMZ_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
+const SHA256_HEADER = "x-amz-content-sha256";
+const SECURITY_TOKEN_HEADER = "x-amz-security-token";
+const AMZ_DATE_HEADER = "x-amz-date";
+const SIGNATURE_QUERY = "X-Amz-Signature";
+const SKEW_MINUTES = SIGV4_CLOCK_SKEW_MS_MAX / 60_000;
+
+/** `20260101T000000Z`, the form AWS prints times in its signature messages. */
+export function amzDate(ms: number): string {
+  return new Date(ms).toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+}
+
+function parseAmzDate(text: string): number | undefined {
+  const m = AMZ_DATE.exec(text);
+  if (!m) return undefined;
+  const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]));
+  return amzDate(ms) === text ? ms : undefined;
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a, "utf8");
+  const y = Buffer.from(b, "utf8");
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(",") : value;
+}
+
+export interface SigV4VerifierOptions {
+  credentials: CredentialStore;
+  clock: Clock;
+  defaultRegion: string;
+}
+
+export class SigV4Verifier implements Authenticator {
+  private readonly signers = new WeakMap<User, SignatureV4>();
+
+  constructor(private readonly options: SigV4VerifierOptions) {}
+
+  async authenticate(request: AuthRequest): Promise<Identity> {
+    const { sigv4 } = request;
+    const scope = sigv4.credential;
+    const user = this.options.credentials.get(scope.accessKeyId);
+    if (user === undefined) throw unrecognizedClient(INVALID_TOKEN_MESSAGE);
+    if ((user.sessionToken ?? "") !== "" || sigv4.securityToken !== undefined) {
+      if (sigv4.securityToken === undefined || user.sessionToken === undefined || !sameSecret(sigv4.securityToken, user.sessionToken)) {
+        throw unrecognizedClient(INVALID_TOKEN_MESSAGE);
+      }
+    }
+    const signedMs = parseAmzDate(sigv4.date);
+    if (signedMs === undefined) {
+      throw invalidSignature(`Date must be in ISO-8601 'basic format'. Got '${sigv4.date}'. See http://en.wikipedia.org/wiki/ISO_8601`);
+    }
+    const expiresSeconds = sigv4.form === "query" ? this.checkPresignedTime(sigv4.expires, signedMs) : this.checkSkew(signedMs);
+    if (scope.date !== sigv4.date.slice(0, 8)) throw invalidSignature(SIGNATURE_MISMATCH_MESSAGE);
+    if (scope.service !== request.serviceName) {
+      throw invalidSignature(`Credential should be scoped to correct service: '${request.serviceName}'. `);
+    }
+
+    const bodyHash = createHash("sha256").update(request.body).digest("hex");
+    const claimedHash = headerValue(request.headers[SHA256_HEADER]);
+    // A signed x-amz-content-sha256 that does not describe the body would let a signature be replayed
+    // with another body; UNSIGNED-PAYLOAD is refused for the same reason.
+    if (claimedHash !== undefined && claimedHash !== bodyHash) throw invalidSignature(SIGNATURE_MISMATCH_MESSAGE);
+
+    const signed = sigv4.signedHeaders.split(";");
+    const signedSet = new Set(signed);
+    const headers: Record<string, string> = {};
+    for (const name of signed) {
+      const value = name === "host" ? (headerValue(request.headers.host) ?? headerValue(request.headers[":authority"])) : headerValue(request.headers[name]);
+      if (value === undefined) throw invalidSignature(SIGNATURE_MISMATCH_MESSAGE);
+      headers[name] = value;
+    }
+    // The payload hash reaches the signer as a header it must use but not sign (unless the client did).
+    headers[SHA256_HEADER] = bodyHash;
+    const unsignable = new Set<string>();
+    for (const generated of [SHA256_HEADER, AMZ_DATE_HEADER, SECURITY_TOKEN_HEADER]) if (!signedSet.has(generated)) unsignable.add(generated);
+
+    const signableRequest = this.signableRequest(request, headers, sigv4.form === "query");
+    const signer = this.signerFor(user);
+    const signingOptions = {
+      signingDate: new Date(signedMs),
+      signingRegion: scope.region,
+      signingService: scope.service,
+      signableHeaders: signedSet,
+      unsignableHeaders: unsignable,
+    };
+    let expected: string | undefined;
+    if (sigv4.form === "query") {
+      const presigned = await signer.presign(signableRequest, { ...signingOptions, expiresIn: expiresSeconds, unhoistableHeaders: new Set([...signedSet, SHA256_HEADER]) });
+      const value = presigned.query?.[SIGNATURE_QUERY];
+      expected = typeof value === "string" ? value : undefined;
+    } else {
+      const signedRequest = await signer.sign(signableRequest, signingOptions);
+      const authorization = signedRequest.headers.authorization ?? "";
+      expected = authorization.slice(authorization.lastIndexOf("Signature=") + "Signature=".length);
+    }
+    if (expected === undefined || !sameSecret(expected, sigv4.signature)) throw invalidSignature(SIGNATURE_MISMATCH_MESSAGE);
+    return { accessKeyId: user.accessKeyId, account: user.accountId, region: scope.region !== "" ? scope.region : this.options.defaultRegion };
+  }
+
+  /** Header form: the signing time must be within 5 minutes of ours, either way (AWS JSON services' wording). */
+  private checkSkew(signedMs: number): number {
+    const nowMs = this.options.clock.now();
+    if (signedMs < nowMs - SIGV4_CLOCK_SKEW_MS_MAX) {
+      throw invalidSignature(
+        `Signature expired: ${amzDate(signedMs)} is now earlier than ${amzDate(nowMs - SIGV4_CLOCK_SKEW_MS_MAX)} (${amzDate(nowMs)} - ${SKEW_MINUTES} min.)`,
+      );
+    }
+    if (signedMs > nowMs + SIGV4_CLOCK_SKEW_MS_MAX) {
+      throw invalidSignature(
+        `Signature not yet current: ${amzDate(signedMs)} is still later than ${amzDate(nowMs + SIGV4_CLOCK_SKEW_MS_MAX)} (${amzDate(nowMs)} + ${SKEW_MINUTES} min.)`,
+      );
+    }
+    return 0;
+  }
+
+  /** Presigned form: valid from 5 minutes before X-Amz-Date until X-Amz-Expires seconds after it. */
+  private checkPresignedTime(expiresText: string | undefined, signedMs: number): number {
+    const expires = expiresText === undefined ? NaN : Number(expiresText);
+    if (!/^\d+$/.test(expiresText ?? "") || expires < 1 || expires > SIGV4_PRESIGNED_EXPIRES_SECONDS_MAX) {
+      throw invalidSignature(`X-Amz-Expires must be a number of seconds from 1 to ${SIGV4_PRESIGNED_EXPIRES_SECONDS_MAX}.`);
+    }
+    const nowMs = this.options.clock.now();
+    if (nowMs > signedMs + expires * 1000) {
+      throw invalidSignature(`Signature expired: ${amzDate(signedMs)} is now earlier than ${amzDate(nowMs - expires * 1000)} (${amzDate(nowMs)} - ${expires} sec.)`);
+    }
+    if (signedMs > nowMs + SIGV4_CLOCK_SKEW_MS_MAX) {
+      throw invalidSignature(
+        `Signature not yet current: ${amzDate(signedMs)} is still later than ${amzDate(nowMs + SIGV4_CLOCK_SKEW_MS_MAX)} (${amzDate(nowMs)} + ${SKEW_MINUTES} min.)`,
+      );
+    }
+    return expires;
+  }
+
+  private signableRequest(request: AuthRequest, headers: Record<string, string>, presigned: boolean): SignableRequest {
+    const queryAt = request.url.indexOf("?");
+    const rawPath = queryAt < 0 ? request.url : request.url.slice(0, queryAt);
+    const query: Record<string, string | string[]> = {};
+    if (queryAt >= 0) {
+      for (const [name, value] of new URLSearchParams(request.url.slice(queryAt + 1))) {
+        if (presigned && name === SIGNATURE_QUERY) continue;
+        const existing = query[name];
+        query[name] = existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value];
+      }
+    }
+    let path: string;
+    try {
+      // The signer escapes the path itself, so it gets the decoded form the client started from.
+      path = decodeURIComponent(rawPath);
+    } catch {
+      path = rawPath;
+    }
+    return { method: request.method, protocol: "https:", hostname: headers.host ?? "", path, query, headers, body: request.body };
+  }
+
+  private signerFor(user: User): SignatureV4 {
+    let signer = this.signers.get(user);
+    if (signer === undefined) {
+      signer = new SignatureV4({
+        credentials: { accessKeyId: user.accessKeyId, secretAccessKey: user.secretAccessKey, sessionToken: user.sessionToken },
+        region: this.options.defaultRegion,
+        service: "kinesis",
+        sha256: NodeSha256,
+        applyChecksum: false,
+        uriEscapePath: true,
+      });
+      this.signers.set(user, signer);
+    }
+    return signer;
+  }
+}
