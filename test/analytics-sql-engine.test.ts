@@ -390,3 +390,90 @@ GROUP BY FLOOR("SOURCE_SQL_STREAM_001".ROWTIME TO MINUTE);`).message,
     );
   });
 });
+
+describe("aggregate catalog", () => {
+  const inputs: InputSchemaDescriptor[] = [{ name: "S", columns: [{ name: "K", type: "VARCHAR(4)" }, { name: "V", type: "DOUBLE" }, { name: "M", type: "DECIMAL(8,2)" }] }];
+  const rows = [
+    ["a", 1, 100n],
+    ["a", null, 250n],
+    ["a", 3, null],
+    ["a", 6, 1n],
+  ];
+
+  it("statistics, first/last values and decimal sums in a tumbling window", () => {
+    const sql = `
+      CREATE STREAM O (VP DOUBLE, VS DOUBLE, SP DOUBLE, SS DOUBLE, FV DOUBLE, LV DOUBLE, SM DECIMAL(10,2), AM DECIMAL(10,2), EV BOOLEAN, AN BOOLEAN, C BIGINT);
+      CREATE PUMP P AS INSERT INTO O
+      SELECT STREAM VAR_POP(V), VAR_SAMP(V), STDDEV_POP(V), STDDEV_SAMP(V), FIRST_VALUE(V), LAST_VALUE(V), SUM(M), AVG(M),
+             EVERY(V > 0), ANY(V > 5), COUNT(V)
+      FROM S GROUP BY FLOOR(S.ROWTIME TO MINUTE)`;
+    const out = runFixture({ sql, inputs, events: [{ stream: "S", rowtime: T0, rows }, { bound: T0 + 60_000 }] }, ["O"]).O!;
+    const [vp, vs, sp, ss, fv, lv, sm, am, ev, an, c, rt] = out[0] as unknown[];
+    // Values 1, 3, 6: mean 10/3, squared deviations sum 14/3 + 0.111.. = 12.666..
+    expect(vp).toBeCloseTo(38 / 9, 10);
+    expect(vs).toBeCloseTo(38 / 6, 10);
+    expect(sp).toBeCloseTo(Math.sqrt(38 / 9), 10);
+    expect(ss).toBeCloseTo(Math.sqrt(38 / 6), 10);
+    expect([fv, lv, sm, am, ev, an, c, rt]).toEqual([1, 6, 351n, 117n, true, true, 3, T0 + 60_000]);
+  });
+
+  it("LAG with IGNORE NULLS and defaults, NTH_VALUE, COUNT(DISTINCT) and EXP_AVG over windows", () => {
+    const sql = `
+      CREATE STREAM O (L1 DOUBLE, L2 DOUBLE, LI DOUBLE, N2 DOUBLE, CD BIGINT, EA DOUBLE);
+      CREATE PUMP P AS INSERT INTO O
+      SELECT STREAM LAG(V) OVER w, LAG(V, 2, -1) OVER w, LAG(V) IGNORE NULLS OVER w, NTH_VALUE(V, 2) OVER w,
+             COUNT(DISTINCT K) OVER w, EXP_AVG(V, INTERVAL '1' SECOND) OVER w
+      FROM S WINDOW w AS (RANGE INTERVAL '1' MINUTE PRECEDING)`;
+    const events = rows.map((r, i) => ({ stream: "S", rowtime: T0 + i * 1000, rows: [r] }));
+    const out = runFixture({ sql, inputs, events }, ["O"]).O!;
+    expect(out.map((r) => r.slice(0, 5))).toEqual([
+      [null, -1, null, null, 1],
+      [1, -1, 1, null, 1],
+      [null, 1, 1, null, 1],
+      [3, null, 3, null, 1],
+    ]);
+    // EXP_AVG halves old weights every second: after 1 (t=0), 3 (t=2 s), 6 (t=3 s).
+    const w1 = 0.25 * 0.5;
+    const w3 = 0.5;
+    expect(out[3]![5]).toBeCloseTo((1 * w1 + 3 * w3 + 6) / (w1 + w3 + 1), 10);
+    expect(out[1]![3]).toBeNull(); // NTH_VALUE(V, 2) counts the NULL row: the 2nd value is NULL
+    expect(out[2]![3]).toBeNull();
+  });
+
+  it("outer joins can re-emit matched rows at window end for compatibility with the AWS examples", () => {
+    const joinInputs = ["A", "B"].map((name) => ({ name, columns: [{ name: "K", type: "INTEGER" }] }));
+    const sql = `CREATE STREAM O (AK INTEGER, BK INTEGER);
+      CREATE PUMP P AS INSERT INTO O SELECT STREAM a.K, b.K FROM "A" OVER (RANGE INTERVAL '1' SECOND PRECEDING) AS a
+      LEFT JOIN "B" AS b ON a.K = b.K`;
+    const events = [
+      { stream: "A", rowtime: T0, rows: [[1]] },
+      { stream: "B", rowtime: T0 + 500, rows: [[1]] },
+      { bound: T0 + 5000 },
+    ];
+    expect(runFixture({ sql, inputs: joinInputs, events }, ["O"]).O).toEqual([[1, 1, T0 + 500]]);
+    expect(runFixture({ sql, inputs: joinInputs, events, options: { outerJoinEmitsMatchedRows: true } }, ["O"]).O).toEqual([
+      [1, 1, T0 + 500],
+      [1, null, T0 + 1000],
+    ]);
+  });
+});
+
+describe("LAG without a frame", () => {
+  it("reaches back n non-NULL values per partition", () => {
+    const inputs: InputSchemaDescriptor[] = [{ name: "S", columns: [{ name: "K", type: "VARCHAR(4)" }, { name: "V", type: "INTEGER" }] }];
+    const sql = `CREATE STREAM O (K VARCHAR(4), V INTEGER, P INTEGER, D INTEGER);
+      CREATE PUMP P AS INSERT INTO O
+      SELECT STREAM K, V, LAG(V) IGNORE NULLS OVER (PARTITION BY K), V - LAG(V, 1, 0) OVER (PARTITION BY K) FROM S`;
+    const vals: [string, number | null][] = [["a", 1], ["b", 10], ["a", null], ["a", null], ["a", 4], ["b", 15]];
+    const events = vals.map((r, i) => ({ stream: "S", rowtime: T0 + i, rows: [[...r]] }));
+    const out = runFixture({ sql, inputs, events }, ["O"]).O!;
+    expect(out.map((r) => r.slice(0, 4))).toEqual([
+      ["a", 1, null, 1],
+      ["b", 10, null, 10],
+      ["a", null, 1, null],
+      ["a", null, 1, null],
+      ["a", 4, 1, null],
+      ["b", 15, 10, 5],
+    ]);
+  });
+});

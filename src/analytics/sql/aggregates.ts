@@ -211,6 +211,34 @@ class ValueQueueAcc implements Accumulator {
   }
 }
 
+/** LAG(x, n): the value n rows before the current one; with IGNORE NULLS, n non-NULL values back. */
+class LagAcc implements Accumulator {
+  private q = new Deque<unknown>();
+  /** Whether the current row's value was skipped as NULL (so it is not the queue's last element). */
+  private currentSkipped = false;
+  constructor(
+    private readonly n: number,
+    private readonly dflt: unknown,
+    private readonly skipNulls: boolean,
+    /** Without a window frame, keep only the n + 1 values LAG can reach. */
+    private readonly selfTrim: boolean,
+  ) {}
+  add(v: unknown): void {
+    this.currentSkipped = v == null && this.skipNulls;
+    if (!this.currentSkipped) this.q.push(v);
+    if (this.selfTrim && this.q.length > this.n + 1) this.q.shift();
+  }
+  remove(v: unknown): void {
+    if (v == null && this.skipNulls) return;
+    this.q.shift();
+  }
+  result(): unknown {
+    const back = this.currentSkipped ? this.n - 1 : this.n;
+    const v = this.q.at(this.q.length - 1 - back);
+    return v === undefined ? this.dflt : v;
+  }
+}
+
 /** EXP_AVG(x, half-life): each value's weight halves every `halfLifeMs` of ROWTIME. */
 class ExpAvgAcc implements Accumulator {
   private sum = 0;
@@ -355,11 +383,7 @@ export const AGGREGATES: Record<string, AggregateDef> = {
     create: (call) => {
       const n = Number(constArg(call, 1, 1));
       const dflt = constArg(call, 2, null);
-      // The current row is the newest value in the queue; LAG(x, n) is n rows before it.
-      return new ValueQueueAcc((q) => {
-        const v = q.at(q.length - 1 - n);
-        return v === undefined ? dflt : v;
-      }, call.ignoreNulls);
+      return new LagAcc(n, dflt, call.ignoreNulls, !call.window?.frame);
     },
   },
   EXP_AVG: {

@@ -672,6 +672,16 @@ export function coerceFn(b: Bound, type: SqlType): Eval {
   const conv = converter(b.type, type);
   if (!conv) return b.fn;
   const f = b.fn;
+  if (b.constant) {
+    // Convert a constant once, not per row (0.908 * price would otherwise rescale a bigint every row).
+    try {
+      const v = f([]);
+      const c = v == null ? null : conv(v);
+      return () => c;
+    } catch {
+      // A constant that fails to convert fails per row, so the error reaches error_stream.
+    }
+  }
   return (r) => {
     const v = f(r);
     return v == null ? null : conv(v);

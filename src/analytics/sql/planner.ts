@@ -359,11 +359,8 @@ export class Planner {
   private frame(spec: A.WindowSpec, aggs: AggCall[], plain: ExprCompiler): Frame {
     const f = spec.frame;
     if (!f) {
-      // LAG alone needs only its offset's worth of rows; anything else defaults to the whole partition.
-      if (aggs.every((a) => a.name === "LAG")) {
-        const n = Math.max(...aggs.map((a) => (a.args[1] ? Number(a.args[1].fn([])) : 1)));
-        return { kind: "ROWS", n };
-      }
+      // No frame: the whole partition so far (LAG keeps only the values it can reach).
+      void aggs;
       return { kind: "UNBOUNDED" };
     }
     if (f.kind === "ROWS") return f.count === "UNBOUNDED" ? { kind: "UNBOUNDED" } : { kind: "ROWS", n: f.count };
