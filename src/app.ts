@@ -3,6 +3,8 @@ import { resolve } from "node:path";
 import { systemClock, type Clock } from "./core/clock.js";
 import type { TributaryConfig } from "./core/config.js";
 import { createLogger, type Logger } from "./core/log.js";
+import { Applications } from "./analytics/api/applications.js";
+import { createAnalyticsService } from "./analytics/api/service.js";
 import { createKinesisService } from "./kinesis/api/service.js";
 import { openStreams, type Streams } from "./kinesis/engine/mod.js";
 import { createServer, type TributaryServer } from "./server/server.js";
@@ -46,6 +48,7 @@ export async function startTributary(config: TributaryConfig, options: StartOpti
   });
   let streams: Streams | undefined;
   let server: TributaryServer | undefined;
+  let applications: Applications | undefined;
   try {
     streams = await openStreams({
       storage,
@@ -62,6 +65,7 @@ export async function startTributary(config: TributaryConfig, options: StartOpti
       onDemandStreamCountLimit: config.onDemandStreamCountLimit,
       retentionSweepIntervalMs: RETENTION_SWEEP_INTERVAL_MS,
     });
+    applications = await Applications.open({ metadata: storage.metadata, streams, clock, logger, dataDir });
     server = createServer({
       host: config.host,
       port: config.port,
@@ -69,7 +73,7 @@ export async function startTributary(config: TributaryConfig, options: StartOpti
         config.tls === "off"
           ? undefined
           : { certFile: config.tlsCertFile, keyFile: config.tlsKeyFile, selfSignedDir: dataDir, requireTls: config.tls === "required" },
-      services: [createKinesisService({ streams })],
+      services: [createKinesisService({ streams }), createAnalyticsService({ applications, streams, clock, dataDir })],
       defaultAccount: config.account,
       defaultRegion: config.region,
       logger,
@@ -84,6 +88,7 @@ export async function startTributary(config: TributaryConfig, options: StartOpti
     server.markReady();
     const openedStreams = streams;
     const openedServer = server;
+    const openedApplications = applications;
     const scheme = config.tls === "required" ? "https" : "http";
     return {
       host: address.host,
@@ -93,12 +98,14 @@ export async function startTributary(config: TributaryConfig, options: StartOpti
       storage,
       async stop() {
         await openedServer.stop();
+        await openedApplications.close();
         await openedStreams.close();
         await storage.close();
       },
     };
   } catch (error) {
     await server?.stop().catch(() => undefined);
+    await applications?.close().catch(() => undefined);
     await streams?.close().catch(() => undefined);
     await storage.close().catch(() => undefined);
     throw error;

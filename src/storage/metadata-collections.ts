@@ -5,6 +5,8 @@ export const METADATA_COLLECTIONS = {
   accountSettings: "account-settings",
   // Later services store theirs here too (delivery streams, applications, functions, mappings, leases, checkpoints).
   analyticsApplications: "analytics-applications",
+  /** Per-application shard positions of running SQL applications (for LAST_STOPPED_POINT). */
+  analyticsPositions: "analytics-positions",
 } as const;
 
 /** Server-wide secrets (the shard-iterator key), kept so tokens survive a restart. */
