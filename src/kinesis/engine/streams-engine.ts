@@ -7,10 +7,7 @@ import {
   RETENTION_HOURS_DEFAULT,
   RETENTION_HOURS_MAX,
   RETENTION_HOURS_MIN,
-  SHARDS_PER_STREAM_MAX,
   TAGS_PER_STREAM_MAX,
-  UPDATE_SHARD_COUNT_CALLS_PER_DAY_MAX,
-  UPDATE_SHARD_COUNT_SCALE_FACTOR_MAX,
 } from "../../core/limits.js";
 import type { Logger } from "../../core/log.js";
 import { METADATA_COLLECTIONS, SECRETS_COLLECTION } from "../../storage/metadata-collections.js";
@@ -691,29 +688,8 @@ export class StreamsEngine {
       this.requireProvisioned(stream, "UpdateShardCount");
       this.requireActive(stream);
       const current = stream.openShardCount;
-      const name = stream.meta.streamName;
-      const account = stream.meta.account;
-      // AWS's default quotas: at most double or half the open shards per call, 10 calls per rolling day.
-      if (targetShardCount > current * UPDATE_SHARD_COUNT_SCALE_FACTOR_MAX) {
-        throw invalidArgument(
-          `TargetShardCount ${targetShardCount} for stream ${name} under account ${account} is more than double the current open shard count ${current}.`,
-        );
-      }
-      if (targetShardCount * UPDATE_SHARD_COUNT_SCALE_FACTOR_MAX < current) {
-        throw invalidArgument(
-          `TargetShardCount ${targetShardCount} for stream ${name} under account ${account} is less than half the current open shard count ${current}.`,
-        );
-      }
-      if (targetShardCount > SHARDS_PER_STREAM_MAX) {
-        throw invalidArgument(`TargetShardCount ${targetShardCount} for stream ${name} under account ${account} exceeds ${SHARDS_PER_STREAM_MAX} shards per stream.`);
-      }
       if (targetShardCount > current) this.checkShardLimit(stream.meta, targetShardCount - current);
       const nowMs = this.clock.now();
-      if (stream.meta.scalingHistoryMs.filter((t) => t > nowMs - DAY_MS).length >= UPDATE_SHARD_COUNT_CALLS_PER_DAY_MAX) {
-        throw limitExceeded(
-          `Stream ${name} under account ${account} has already been scaled ${UPDATE_SHARD_COUNT_CALLS_PER_DAY_MAX} times in the last 24 hours; UpdateShardCount allows no more.`,
-        );
-      }
       await this.update(
         stream,
         (m) => (m.scalingHistoryMs = [...m.scalingHistoryMs.filter((t) => t > nowMs - DAY_MS), nowMs]),
