@@ -1,14 +1,17 @@
 import { mkdir } from "node:fs/promises";
 import { resolve } from "node:path";
 import { systemClock, type Clock } from "./core/clock.js";
-import type { TributaryConfig } from "./core/config.js";
+import { effectiveShardLimit, type TributaryConfig } from "./core/config.js";
 import { createLogger, type Logger } from "./core/log.js";
+import type { FaultInjector } from "./kinesis/admin/fault-injector.js";
+import { faultInjectorFromConfig, faultsRoutes } from "./kinesis/admin/faults-route.js";
 import { Applications } from "./analytics/api/applications.js";
 import { createAnalyticsService } from "./analytics/api/service.js";
 import { createKinesisService } from "./kinesis/api/service.js";
 import { openStreams, type Streams } from "./kinesis/engine/mod.js";
 import { createServer, type TributaryServer } from "./server/server.js";
 import { openBackend, parseFsyncMode } from "./storage/open-backend.js";
+import { openSecurity } from "./security/setup.js";
 import type { StorageBackend } from "./storage/types.js";
 
 /** How often retention deletes expired segments. */
@@ -21,6 +24,8 @@ export interface RunningTributary {
   endpoint: string;
   streams: Streams;
   storage: StorageBackend;
+  /** Fault injection, switchable at run time. */
+  faults: FaultInjector;
   stop(): Promise<void>;
 }
 
@@ -49,7 +54,11 @@ export async function startTributary(config: TributaryConfig, options: StartOpti
   let streams: Streams | undefined;
   let server: TributaryServer | undefined;
   let applications: Applications | undefined;
+  // Fault injection (--faults, and /_tributary/faults at run time); validated before anything opens.
+  const faults = faultInjectorFromConfig(config.faults, clock);
   try {
+    // Credentials, KMS keys and the at-rest master key (src/security; docs/security.md).
+    const security = await openSecurity(config, { storage, dataDir, clock, logger });
     streams = await openStreams({
       storage,
       clock,
@@ -61,9 +70,16 @@ export async function startTributary(config: TributaryConfig, options: StartOpti
         registerConsumerMs: config.registerConsumerMs,
         deregisterConsumerMs: config.deregisterConsumerMs,
       },
-      shardLimit: config.shardLimit,
+      shardLimit: effectiveShardLimit(config),
       onDemandStreamCountLimit: config.onDemandStreamCountLimit,
       retentionSweepIntervalMs: RETENTION_SWEEP_INTERVAL_MS,
+      recordCipher: security.recordCipher,
+      limits: config.limits,
+      onDemandScaling: {
+        windowMs: config.onDemandScaleWindowMs,
+        splitBytesPerSecond: config.onDemandSplitBytesPerSecond,
+        peakMemoryMs: config.onDemandPeakMemoryMs,
+      },
     });
     applications = await Applications.open({ metadata: storage.metadata, streams, clock, logger, dataDir });
     server = createServer({
@@ -73,9 +89,11 @@ export async function startTributary(config: TributaryConfig, options: StartOpti
         config.tls === "off"
           ? undefined
           : { certFile: config.tlsCertFile, keyFile: config.tlsKeyFile, selfSignedDir: dataDir, requireTls: config.tls === "required" },
-      services: [createKinesisService({ streams }), createAnalyticsService({ applications, streams, clock, dataDir })],
+      services: [createKinesisService({ streams, faults, authorizer: security.authorizerFor(streams.control) }), createAnalyticsService({ applications, streams, clock, dataDir })],
+      extraRoutes: [...faultsRoutes(faults)],
       defaultAccount: config.account,
       defaultRegion: config.region,
+      authenticator: security.authenticator,
       logger,
     });
     const address = await server.start();
@@ -96,6 +114,7 @@ export async function startTributary(config: TributaryConfig, options: StartOpti
       endpoint: `${scheme}://${address.host.includes(":") ? `[${address.host}]` : address.host}:${address.port}`,
       streams: openedStreams,
       storage,
+      faults,
       async stop() {
         await openedServer.stop();
         await openedApplications.close();

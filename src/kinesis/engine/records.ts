@@ -59,6 +59,8 @@ export class RecordsPlane {
     while (stream.writeBarrier) await stream.writeBarrier;
     const engine = this.engine;
     const flags = stream.meta.encryptionType === "KMS" ? RECORD_FLAG_KMS : 0;
+    // KMS streams' records are sealed before they reach the log; a disabled or missing key fails the call.
+    const sealer = flags !== 0 ? await engine.recordCipher?.sealer(stream.meta) : undefined;
 
     // Route every entry; group per shard, remembering each entry's position in its group.
     const shardOf: ShardRuntime[] = new Array(entries.length);
@@ -85,7 +87,7 @@ export class RecordsPlane {
         groups.set(shard, group);
       }
       indexInGroup[i] = group.length;
-      group.push({ partitionKey: entry.partitionKey, explicitHashKey: entry.explicitHashKey, data: entry.data, flags });
+      group.push(sealer ? sealer.seal(entry) : { partitionKey: entry.partitionKey, explicitHashKey: entry.explicitHashKey, data: entry.data, flags });
     }
 
     const arrivalMs = engine.clock.now();
@@ -267,11 +269,12 @@ export class RecordsPlane {
         base = sequenceBase(shard.creationSeconds, shard.meta.index, second);
         baseSecond = second;
       }
+      const plain = (record.flags & RECORD_FLAG_KMS) !== 0 && engine.recordCipher !== undefined ? engine.recordCipher.open(record) : record;
       records.push({
         sequenceNumber: sequenceNumberAt(base, record.offset),
         arrivalMs: record.arrivalMs,
-        partitionKey: record.partitionKey,
-        data: record.data,
+        partitionKey: plain.partitionKey,
+        data: plain.data,
         encryptionType: (record.flags & RECORD_FLAG_KMS) !== 0 ? "KMS" : "NONE",
       });
       lastArrivalMs = record.arrivalMs;

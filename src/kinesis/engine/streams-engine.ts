@@ -7,12 +7,13 @@ import {
   RETENTION_HOURS_DEFAULT,
   RETENTION_HOURS_MAX,
   RETENTION_HOURS_MIN,
+  SHARDS_PER_STREAM_MAX,
   TAGS_PER_STREAM_MAX,
 } from "../../core/limits.js";
 import type { Logger } from "../../core/log.js";
 import { METADATA_COLLECTIONS, SECRETS_COLLECTION } from "../../storage/metadata-collections.js";
 import type { ShardLog, StorageBackend } from "../../storage/types.js";
-import type { EngineOptions, TransitionDurations } from "./engine-options.js";
+import type { EngineOptions, RecordCipher, TransitionDurations } from "./engine-options.js";
 import { StreamsError, inUse, invalidArgument, limitExceeded, notFound, validation } from "./errors.js";
 import { HASH_KEY_MAX, evenHashKeyRanges } from "./hash-key.js";
 import { KeyedMutex } from "./keyed-mutex.js";
@@ -35,6 +36,9 @@ import type { ShardRuntime } from "./shard-runtime.js";
 import { ShardIteratorCodec } from "./shard-iterator.js";
 import { StreamRuntime } from "./stream-runtime.js";
 import { StreamStore } from "./stream-store.js";
+import { createGuards, type EngineGuards } from "./limits/mod.js";
+import { onDemandInitialShardCount } from "./scaling/on-demand-scaler.js";
+import { ShardWriteMeter } from "./scaling/write-meter.js";
 
 export interface CreateStreamOptions {
   shardCount?: number | undefined;
@@ -66,10 +70,18 @@ export class StreamsEngine {
   readonly logger: Logger;
   readonly storage: StorageBackend;
   readonly notifier: ShardNotifier;
+  /** Bytes written per shard of on-demand streams, read by the on-demand scaler. */
+  readonly writeMeter = new ShardWriteMeter();
+  /** Throughput and control-plane limits (`--limits off|aws`), consulted at fixed points. */
+  readonly guards: EngineGuards;
   readonly iterators: ShardIteratorCodec;
   /** Seals paging tokens (ListShards, ListStreams, ListStreamConsumers NextToken). */
   readonly tokens: SealedTokenCodec;
   readonly durations: TransitionDurations;
+  /** At-rest encryption of KMS streams' records (src/security), when configured. */
+  get recordCipher(): RecordCipher | undefined {
+    return this.options.recordCipher;
+  }
   private readonly streams = new Map<string, StreamRuntime>();
   private readonly store: StreamStore;
   private readonly mutex = new KeyedMutex();
@@ -89,6 +101,7 @@ export class StreamsEngine {
     this.iterators = new ShardIteratorCodec(iteratorKey);
     this.tokens = new SealedTokenCodec(iteratorKey);
     this.store = new StreamStore(options.storage.metadata);
+    this.guards = createGuards(options.limits ?? "off", options.clock, this.writeMeter);
   }
 
   static async open(options: EngineOptions): Promise<StreamsEngine> {
@@ -383,8 +396,9 @@ export class StreamsEngine {
       if (this.streams.has(streamKeyString(key))) {
         throw inUse(`Stream ${key.streamName} under account ${key.account} already exists.`);
       }
-      const shardCount = options.mode === "ON_DEMAND" ? 4 : options.shardCount;
+      const shardCount = options.mode === "ON_DEMAND" ? onDemandInitialShardCount(options.warmThroughputMiBps) : options.shardCount;
       if (shardCount === undefined) throw invalidArgument("ShardCount is required for a stream in PROVISIONED mode.");
+      this.guards.checkCreateStream(key, this.listStreams(key.account, key.region));
       this.checkShardLimit(key, shardCount);
       if (options.mode === "ON_DEMAND") this.checkOnDemandLimit(key);
       const nowMs = this.clock.now();
@@ -557,6 +571,7 @@ export class StreamsEngine {
   async startEncryption(stream: StreamRuntime, keyId: string): Promise<void> {
     await this.locked(stream.meta, async () => {
       this.requireActive(stream);
+      this.options.recordCipher?.checkKey(stream.meta.account, stream.meta.region, keyId);
       await this.update(stream, (m) => {
         m.encryptionType = "KMS";
         m.keyId = keyId;
@@ -621,6 +636,7 @@ export class StreamsEngine {
         throw invalidArgument(`Stream ${stream.meta.streamName} under account ${stream.meta.account} is already in ${mode} mode.`);
       }
       if (mode === "ON_DEMAND") this.checkOnDemandLimit(stream.meta);
+      this.guards.checkModeSwitch(stream);
       const nowMs = this.clock.now();
       await this.update(stream, (m) => {
         m.mode = mode;
@@ -687,6 +703,7 @@ export class StreamsEngine {
     return this.locked(stream.meta, async () => {
       this.requireProvisioned(stream, "UpdateShardCount");
       this.requireActive(stream);
+      this.guards.checkUpdateShardCount(stream, targetShardCount);
       const current = stream.openShardCount;
       if (targetShardCount > current) this.checkShardLimit(stream.meta, targetShardCount - current);
       const nowMs = this.clock.now();
@@ -696,6 +713,37 @@ export class StreamsEngine {
         { kind: "scale", targetShardCount },
       );
       return { current };
+    });
+  }
+
+  // ---------------------------------------------------------------- on-demand scaling (scaling/)
+
+  /** Every stream of every account and region, for background work. */
+  allStreams(): StreamRuntime[] {
+    return [...this.streams.values()];
+  }
+
+  /**
+   * Splits each named open shard of an ACTIVE on-demand stream at the middle of its hash range,
+   * exactly as SplitShard would (lineage, ChildShards, parents closed at their end offsets) but
+   * without an UPDATING state: AWS scales on-demand streams behind the scenes. Stops at the account's
+   * shard limit or the per-stream maximum; returns how many shards it split.
+   */
+  async splitForScaling(stream: StreamRuntime, shardIds: readonly string[]): Promise<number> {
+    return this.locked(stream.meta, async () => {
+      if (this.streams.get(streamKeyString(stream.meta)) !== stream) return 0;
+      if (stream.meta.status !== "ACTIVE" || stream.meta.mode !== "ON_DEMAND") return 0;
+      let split = 0;
+      for (const shardId of shardIds) {
+        const shard = stream.shardsById.get(shardId);
+        if (!shard?.isOpen || shard.endingHashKey - shard.startingHashKey < 4n) continue;
+        if (this.accountShardCount(stream.meta.account, stream.meta.region) + 1 > this.options.shardLimit) break;
+        if (stream.openShardCount + 1 > SHARDS_PER_STREAM_MAX) break;
+        const middle = shard.startingHashKey + (shard.endingHashKey - shard.startingHashKey + 1n) / 2n;
+        await this.applyReshard(stream, { kind: "split", shardId, newStartingHashKey: middle.toString() });
+        split++;
+      }
+      return split;
     });
   }
 
@@ -763,6 +811,7 @@ export class StreamsEngine {
       if (stream.meta.consumers.length >= CONSUMERS_PER_STREAM_MAX) {
         throw limitExceeded(`Consumer limit of ${CONSUMERS_PER_STREAM_MAX} for stream ${stream.meta.streamName} under account ${stream.meta.account} has been reached.`);
       }
+      this.guards.checkRegisterConsumer(stream, this.listStreams(stream.meta.account, stream.meta.region));
       const nowMs = this.clock.now();
       const consumer: ConsumerMeta = {
         consumerName,
