@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { startTributary } from "../app.js";
 import { ConfigError, configHelp, loadConfig } from "../core/config.js";
+import { runFaultsCommand } from "../kinesis/admin/faults-cli.js";
 
 const USAGE = `Usage: tributary <command> [flags]
 
@@ -8,6 +9,7 @@ Commands:
   serve        run the server (what \`npm start\` runs)
   help         show this help
   version      print the version
+  faults       set, clear or show fault injection on a running server (tributary faults help)
 
 Flags of \`serve\` (each also settable by the environment variable shown):
 `;
@@ -45,6 +47,9 @@ export async function main(argv: string[]): Promise<void> {
     switch (command) {
       case "serve":
         await serve(rest);
+        return;
+      case "faults":
+        process.exitCode = await runFaultsCommand(rest, { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) });
         return;
       case "version":
       case "--version":

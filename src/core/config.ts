@@ -1,5 +1,12 @@
 import { parseArgs } from "node:util";
 import type { LogLevel } from "./log.js";
+import {
+  ON_DEMAND_PEAK_MEMORY_MS,
+  ON_DEMAND_SCALE_WINDOW_MS_DEFAULT,
+  ON_DEMAND_SHARD_SPLIT_BYTES_PER_SECOND,
+  SHARDS_PER_ACCOUNT_AWS_DEFAULT_MAX,
+  SHARDS_PER_ACCOUNT_DEFAULT_MAX,
+} from "./limits.js";
 
 /**
  * Configuration is read and validated here, once, at start-up: every default is in DEFAULT_CONFIG,
@@ -37,8 +44,16 @@ export interface TributaryConfig {
   updateStreamMs: number;
   registerConsumerMs: number;
   deregisterConsumerMs: number;
-  shardLimit: number;
+  /** Undefined: the mode's default (see effectiveShardLimit). */
+  shardLimit: number | undefined;
   onDemandStreamCountLimit: number;
+  /** `off` (never throttles) or `aws` (AWS's throughput and control-plane limits; docs/limits.md). */
+  limits: "off" | "aws";
+  onDemandScaleWindowMs: number;
+  onDemandSplitBytesPerSecond: number;
+  onDemandPeakMemoryMs: number;
+  /** Fault-injection settings as JSON (checked here, validated in full at start-up), or none. */
+  faults: string | undefined;
 }
 
 export const DEFAULT_CONFIG: TributaryConfig = {
@@ -64,9 +79,19 @@ export const DEFAULT_CONFIG: TributaryConfig = {
   updateStreamMs: 500,
   registerConsumerMs: 500,
   deregisterConsumerMs: 500,
-  shardLimit: 20_000,
+  shardLimit: undefined,
   onDemandStreamCountLimit: 50,
+  limits: "off",
+  onDemandScaleWindowMs: ON_DEMAND_SCALE_WINDOW_MS_DEFAULT,
+  onDemandSplitBytesPerSecond: ON_DEMAND_SHARD_SPLIT_BYTES_PER_SECOND,
+  onDemandPeakMemoryMs: ON_DEMAND_PEAK_MEMORY_MS,
+  faults: undefined,
 };
+
+/** The account shard limit: --shard-limit when given, else AWS's default (500) with --limits aws, else 20,000. */
+export function effectiveShardLimit(config: Pick<TributaryConfig, "shardLimit" | "limits">): number {
+  return config.shardLimit ?? (config.limits === "aws" ? SHARDS_PER_ACCOUNT_AWS_DEFAULT_MAX : SHARDS_PER_ACCOUNT_DEFAULT_MAX);
+}
 
 export class ConfigError extends Error {
   override name = "ConfigError";
@@ -154,6 +179,23 @@ const SETTINGS: readonly Setting[] = [
   { flag: "deregister-consumer-ms", env: ["TRIBUTARY_DEREGISTER_CONSUMER_MS", "DEREGISTER_STREAM_CONSUMER_DURATION"], help: "how long a consumer stays DELETING", apply: (c, v) => (c.deregisterConsumerMs = duration("--deregister-consumer-ms", v)) },
   { flag: "shard-limit", env: ["TRIBUTARY_SHARD_LIMIT", "SHARD_LIMIT"], help: "open shards per account and region", apply: (c, v) => (c.shardLimit = integer("--shard-limit", v, 1, 1_000_000)) },
   { flag: "on-demand-stream-limit", env: ["TRIBUTARY_ON_DEMAND_STREAM_LIMIT", "ON_DEMAND_STREAM_COUNT_LIMIT"], help: "on-demand streams per account and region", apply: (c, v) => (c.onDemandStreamCountLimit = integer("--on-demand-stream-limit", v, 0, 1_000_000)) },
+  { flag: "limits", env: ["TRIBUTARY_LIMITS"], help: "off (default, never throttles) or aws (AWS's throughput and API limits)", apply: (c, v) => (c.limits = oneOf("--limits", v, ["off", "aws"] as const)) },
+  { flag: "on-demand-scale-window-ms", env: ["TRIBUTARY_ON_DEMAND_SCALE_WINDOW_MS"], help: "how often on-demand streams are scaled (default 15m)", apply: (c, v) => (c.onDemandScaleWindowMs = Math.max(1, duration("--on-demand-scale-window-ms", v))) },
+  { flag: "on-demand-split-bytes-per-second", env: ["TRIBUTARY_ON_DEMAND_SPLIT_BYTES_PER_SECOND"], help: "write rate above which an on-demand shard is split", apply: (c, v) => (c.onDemandSplitBytesPerSecond = integer("--on-demand-split-bytes-per-second", v, 1, 2 ** 40)) },
+  { flag: "on-demand-peak-memory-ms", env: ["TRIBUTARY_ON_DEMAND_PEAK_MEMORY_MS"], help: "how long on-demand capacity remembers a peak (default 30 days)", apply: (c, v) => (c.onDemandPeakMemoryMs = Math.max(1, duration("--on-demand-peak-memory-ms", v))) },
+  {
+    flag: "faults",
+    env: ["TRIBUTARY_FAULTS"],
+    help: 'fault injection at start, as JSON: {"throttle":0.1,"entryThrottle":0.2,"latencyMs":50,...}',
+    apply: (c, v) => {
+      try {
+        JSON.parse(v);
+      } catch {
+        throw new ConfigError(`--faults must be JSON, got ${JSON.stringify(v)}`);
+      }
+      c.faults = v;
+    },
+  },
   {
     flag: "transition-ms",
     env: ["TRIBUTARY_TRANSITION_MS"],

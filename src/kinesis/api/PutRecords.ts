@@ -2,6 +2,7 @@ import { kinesisOperation, streamOf } from "./kinesis-operation.js";
 import type { PutRecordsInput, PutRecordsOutput, PutRecordsResultEntry } from "./generated/types.js";
 import type { RecordEntry } from "../engine/model.js";
 import { checkExplicitHashKey, checkRecordSize, checkRequestSize, recordBytes } from "./record-rules.js";
+import { putRecordsWithFaults } from "../admin/entry-faults.js";
 
 export const PutRecords = kinesisOperation<PutRecordsInput>("PutRecords", async (input, ctx, deps): Promise<PutRecordsOutput> => {
   const stream = streamOf(deps, ctx, input);
@@ -17,7 +18,7 @@ export const PutRecords = kinesisOperation<PutRecordsInput>("PutRecords", async 
     entries[i] = entry;
   }
   checkRequestSize(totalBytes);
-  const results = await deps.streams.records.putRecords(stream, entries);
+  const results = await putRecordsWithFaults(deps.faults, deps.streams.records, stream, entries);
   let failed = 0;
   const records: PutRecordsResultEntry[] = new Array(results.length);
   for (let i = 0; i < results.length; i++) {

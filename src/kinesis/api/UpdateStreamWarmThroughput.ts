@@ -14,6 +14,8 @@ export const UpdateStreamWarmThroughput = kinesisOperation<UpdateStreamWarmThrou
       );
     }
     const { previous } = await deps.streams.control.updateWarmThroughput(stream, input.WarmThroughputMiBps);
+    // Provisions the shards ahead of load (scaling/).
+    await deps.streams.scaling.provisionWarmThroughput(stream);
     return {
       StreamARN: streamArn(stream.meta),
       StreamName: stream.meta.streamName,

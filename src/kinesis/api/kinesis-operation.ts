@@ -5,12 +5,16 @@ import type { StreamRuntime } from "../engine/stream-runtime.js";
 import { kinesisShapes } from "./generated/shapes.js";
 import { toAwsError } from "./map-error.js";
 import { KinesisAuthorizer, type OperationAuthorizer } from "../../security/kinesis-authorizer.js";
+import type { FaultInjector } from "../admin/fault-injector.js";
+import { injectedThrottle } from "../admin/injected-errors.js";
 
 /** What every Kinesis operation may use. */
 export interface KinesisDeps {
   streams: Streams;
   /** Decides whether the caller may perform an operation (src/security); defaults to auth-off rules. */
   authorizer?: OperationAuthorizer | undefined;
+  /** Fault injection for client testing (admin/); none when absent. */
+  faults?: FaultInjector | undefined;
 }
 
 export type KinesisOperationFactory = (deps: KinesisDeps) => Operation;
@@ -26,6 +30,10 @@ export function kinesisOperation<I>(name: string, impl: (input: I, ctx: RequestC
     return defineOperation<I>(kinesisShapes, name, async (input, ctx) => {
       try {
         authorizer.authorize(name, input, ctx);
+        // Injected faults (admin/), then AWS's call rates (--limits aws); both do nothing when off.
+        const fault = deps.faults?.beforeCall(name, () => injectedThrottle(name, input, ctx, deps.streams));
+        if (fault) await fault;
+        deps.streams.control.guards.admitCall(name, ctx.account, ctx.region, input);
         return await impl(input, ctx, deps);
       } catch (error) {
         throw toAwsError(error);

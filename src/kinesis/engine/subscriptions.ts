@@ -6,6 +6,7 @@ import {
   SUBSCRIPTION_TAKEOVER_MS_MIN,
 } from "../../core/limits.js";
 import { inUse, notFound, StreamsError } from "./errors.js";
+import { recordsBytes } from "./limits/engine-guards.js";
 import type { ChildShard, ConsumerMeta, ReadRecord, StartingPosition } from "./model.js";
 import type { RecordsPlane } from "./records.js";
 import type { StreamRuntime } from "./stream-runtime.js";
@@ -60,6 +61,8 @@ export class Subscriptions {
       throw inUse(`Consumer ${consumer.consumerArn} is not in ACTIVE state.`);
     }
     const shard = engine.shard(stream, shardId);
+    // One call per second per consumer and shard (LimitExceeded), before the takeover rule (limits/).
+    engine.guards.admitSubscribe(stream, consumer.consumerArn, shardId);
     const key = `${consumer.consumerArn}|${shardId}`;
     const nowMs = engine.clock.now();
     const existing = this.sessions.get(key);
@@ -86,6 +89,8 @@ export class Subscriptions {
     };
     const deadlineMs = nowMs + SUBSCRIPTION_DURATION_MS_MAX;
     const self = this;
+    // Paces events to the consumer's per-shard read budget; undefined without limits (limits/).
+    const pacer = engine.guards.subscriptionPacer(stream, consumer.consumerArn, shardId);
 
     return {
       async *events(signal: AbortSignal) {
@@ -111,6 +116,7 @@ export class Subscriptions {
                 childShards: read.childShards,
               };
               if (read.childShards) return;
+              if (pacer) await pacer.pace(recordsBytes(read.records), stop);
             }
             // Records may have become durable while we read: check before sleeping (no lost wake-up).
             if (offset < shard.visibleEnd || (!shard.isOpen && !shard.hasPendingAppends)) continue;
