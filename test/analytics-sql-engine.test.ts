@@ -477,3 +477,45 @@ describe("LAG without a frame", () => {
     ]);
   });
 });
+
+describe("DISTINCT and GROUP_RANK", () => {
+  const inputs: InputSchemaDescriptor[] = [{ name: "S", columns: [{ name: "K", type: "VARCHAR(4)" }, { name: "V", type: "INTEGER" }] }];
+
+  it("SELECT STREAM DISTINCT groups on every item and needs a monotonic one", () => {
+    const sql = `CREATE STREAM O (K VARCHAR(4), M TIMESTAMP);
+      CREATE PUMP P AS INSERT INTO O SELECT STREAM DISTINCT K, FLOOR(S.ROWTIME TO MINUTE) FROM S`;
+    const events = [
+      { stream: "S", rowtime: T0, rows: [["a", 1], ["b", 2], ["a", 3]] },
+      { stream: "S", rowtime: T0 + 61_000, rows: [["a", 1]] },
+      { bound: T0 + 120_000 },
+    ];
+    const out = runFixture({ sql, inputs, events }, ["O"]).O!;
+    expect(byRowtime(out)).toEqual(
+      byRowtime([
+        ["a", T0, T0 + 60_000],
+        ["b", T0, T0 + 60_000],
+        ["a", T0 + 60_000, T0 + 120_000],
+      ]),
+    );
+    expect(() => compileApplication(`CREATE STREAM O (K VARCHAR(4)); CREATE PUMP P AS INSERT INTO O SELECT STREAM DISTINCT K FROM S`, inputs)).toThrow(
+      "monotonic",
+    );
+  });
+
+  it("GROUP_RANK ranks the rows of each ROWTIME", () => {
+    const sql = `CREATE STREAM O (K VARCHAR(4), V INTEGER, "groupRank" INTEGER);
+      CREATE PUMP P AS INSERT INTO O SELECT STREAM * FROM TABLE(group_rank(CURSOR(SELECT STREAM * FROM S), 'V', 'groupRank', 'DESC', 'ASC', 1000, 3))`;
+    const events = [
+      { stream: "S", rowtime: T0, rows: [["a", 5], ["b", 9], ["c", 5], ["d", 1]] },
+      { stream: "S", rowtime: T0 + 10, rows: [["e", 2]] },
+      { bound: T0 + 1000 },
+    ];
+    const out = runFixture({ sql, inputs, events }, ["O"]).O!;
+    expect(out).toEqual([
+      ["b", 9, 1, T0],
+      ["a", 5, 2, T0],
+      ["c", 5, 2, T0],
+      ["e", 2, 1, T0 + 10],
+    ]);
+  });
+});

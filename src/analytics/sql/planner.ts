@@ -181,7 +181,13 @@ export class Planner {
   // ---- queries ----
 
   query(q: A.SelectStmt, pumpName: string): PlannedQuery {
-    if (q.distinct) throw compileError("SELECT STREAM DISTINCT is not supported; use GROUP BY with a monotonic key", q.pos);
+    if (q.distinct) {
+      // SELECT STREAM DISTINCT is a GROUP BY on every item, so it too needs a monotonic item.
+      if (q.groupBy || q.stagger || q.items.some((i) => i.expr.type === "star")) {
+        throw compileError("SELECT STREAM DISTINCT needs an explicit list of items and no GROUP BY", q.pos);
+      }
+      q = { ...q, distinct: false, groupBy: q.items.map((i) => i.expr) };
+    }
     const windows = new Map<string, A.WindowSpec>();
     for (const w of q.windows) {
       if (windows.has(w.name)) throw compileError(`Window ${quoteName(w.name)} is defined twice`, w.spec.pos);

@@ -10,6 +10,7 @@ import type { Emit, ErrorSink, Operator } from "./operators/operator.js";
 import { CountDistinctTumbling, TopKTumbling } from "./operators/tumbling-table-functions.js";
 import { RandomCutForestOp, RCF_DEFAULTS } from "./operators/random-cut-forest.js";
 import { HotspotsOp } from "./operators/hotspots.js";
+import { GroupRank } from "./operators/group-rank.js";
 import type { PlannedQuery } from "./planner.js";
 import { singleRelationScope, type ColumnInfo, type Scope } from "./scope.js";
 import { T, isApprox, isExactInteger, isString, varchar } from "./types.js";
@@ -128,6 +129,34 @@ export function planTableFunction(f: A.TableFunctionFrom, ctx: TableFunctionCont
         input,
         columns: [...cols, { name: "HOTSPOTS_RESULT", type: varchar(HOTSPOTS_RESULT_CHARS_MAX) }],
         create: (emit) => new HotspotsOp(numeric.map(({ i }) => i), windowSize, scanRadius, minPoints, emit, ctx.onError),
+      };
+    }
+    case "GROUP_RANK": {
+      const rankBy = columnIndex(cols, String(constArg(f, 1, ctx)), f);
+      const outName = String(constArg(f, 2, ctx, "groupRank"));
+      const order = (s: unknown): boolean => {
+        const t = String(s).toUpperCase();
+        if (t !== "ASC" && t !== "DESC") throw compileError(`${f.name} sort orders are 'ASC' or 'DESC'`, f.pos);
+        return t === "DESC";
+      };
+      const descending = order(constArg(f, 3, ctx, "ASC"));
+      const outputDescending = order(constArg(f, 4, ctx, "ASC"));
+      const maxIdleMs = Number(constArg(f, 5, ctx, 0));
+      const outputMax = intArg(f, 6, ctx, 1, 2 ** 31 - 1, 2 ** 31 - 1);
+      const existing = cols.findIndex((c) => c.name === outName);
+      if (existing >= 0 && !isExactInteger(cols[existing]!.type) && !isApprox(cols[existing]!.type)) {
+        throw compileError(`${f.name}'s rank column "${outName}" must be numeric`, f.pos);
+      }
+      const addsColumn = existing < 0;
+      return {
+        input,
+        columns: addsColumn ? [...cols, { name: outName, type: T.INTEGER }] : cols,
+        create: (emit) =>
+          new GroupRank(
+            { rankBy, rankOut: addsColumn ? cols.length : existing, addsColumn, descending, outputDescending, maxIdleMs, outputMax },
+            emit,
+            ctx.onError,
+          ),
       };
     }
     default:
