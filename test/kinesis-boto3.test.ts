@@ -31,7 +31,7 @@ function runScenario(script: string, args: readonly string[]): Promise<Record<st
       PYTHON,
       [join(SCRIPTS, script), ...args],
       // No user configuration, credentials or pyenv site-packages: Debian's boto3 only.
-      { env: { PATH: "/usr/bin:/bin", HOME: "/tmp", AWS_CONFIG_FILE: "/dev/null", AWS_SHARED_CREDENTIALS_FILE: "/dev/null", PYTHONPATH: SCRIPTS }, timeout: SCRIPT_TIMEOUT_MS },
+      { env: { PATH: "/usr/bin:/bin", HOME: "/tmp", AWS_CONFIG_FILE: "/dev/null", AWS_SHARED_CREDENTIALS_FILE: "/dev/null", PYTHONPATH: SCRIPTS, PYTHONDONTWRITEBYTECODE: "1" }, timeout: SCRIPT_TIMEOUT_MS },
       (error, stdout, stderr) => {
         if (error) {
           reject(new Error(`${script} failed (${String(error.code)}): ${stderr}`));
