@@ -258,6 +258,7 @@ export class Applications {
       const spec = buildRunSpec(app, this.deps.dataDir);
       const references = await Promise.all(spec.references.map((r) => loadReferenceTable(r)));
       const saved = (await this.deps.metadata.get<InputPositions>(POSITIONS, key))?.value;
+      let started: ApplicationRunner | undefined;
       const runner = await ApplicationRunner.start(
         { streams: this.deps.streams, clock: this.deps.clock, logger: this.deps.logger },
         {
@@ -268,9 +269,12 @@ export class Applications {
           savePositions: async (positions) => {
             await this.deps.metadata.commit([{ collection: POSITIONS, key, value: positions }]);
           },
-          onFailure: (message) => this.background(key, () => this.failed(key, runner, message)),
+          onFailure: (message) => {
+            if (started) this.background(key, () => this.failed(key, started!, message));
+          },
         },
       );
+      started = runner;
       this.runners.set(key, runner);
       await this.setStatus(app, "RUNNING");
       this.deps.logger.info("analytics application running", { application: key, position });

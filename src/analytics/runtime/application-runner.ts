@@ -97,6 +97,8 @@ export class ApplicationRunner {
   private saving: Promise<void> = Promise.resolve();
   private stopping = false;
   private failed = false;
+  /** Set once start() succeeded; failures before that reject start() instead. */
+  private running = false;
   /** Rows decoded and records sent to error_stream, for logs and the benchmark. */
   readonly counters = { rows: 0, inputErrors: 0, outputRecords: 0 };
 
@@ -118,6 +120,7 @@ export class ApplicationRunner {
       await runner.worker.terminate();
       throw error;
     }
+    runner.running = true;
     runner.startReading();
     runner.scheduleTick();
     return runner;
@@ -417,7 +420,8 @@ export class ApplicationRunner {
   // ---------------------------------------------------------------- stop
 
   private fail(message: string): void {
-    if (this.failed || this.stopping) return;
+    // During start, a failure rejects start() instead.
+    if (this.failed || this.stopping || !this.running) return;
     this.failed = true;
     this.deps.logger.error("analytics application failed", { application: this.start.spec.key, message });
     this.start.onFailure(message);

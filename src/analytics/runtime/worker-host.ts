@@ -1,15 +1,19 @@
 /**
  * Starts an application worker thread. The worker's module sits next to this one: `app-worker.js` in
- * the built `dist/`, `app-worker.ts` when running from source (vitest, tsx), where the worker needs
- * tsx's loader because Node's own cannot run TypeScript with `.js` import specifiers.
+ * the built `dist/`, `app-worker.ts` when running from source (vitest, tsx). From source the worker
+ * needs a TypeScript loader; on Node 20 ESM loader hooks (`--import tsx` in execArgv) do not reach
+ * worker threads, so the worker registers tsx's CommonJS hook itself and requires the module (tsx
+ * compiles its ESM syntax and maps `.js` specifiers to `.ts`).
  */
 import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 
 export function startAppWorker(): Worker {
-  const js = new URL("./app-worker.js", import.meta.url);
-  if (existsSync(fileURLToPath(js))) return new Worker(js);
-  const ts = new URL("./app-worker.ts", import.meta.url);
-  return new Worker(ts, { execArgv: ["--import", "tsx"] });
+  const js = fileURLToPath(new URL("./app-worker.js", import.meta.url));
+  if (existsSync(js)) return new Worker(js);
+  const ts = fileURLToPath(new URL("./app-worker.ts", import.meta.url));
+  const tsxCommonJs = createRequire(import.meta.url).resolve("tsx/cjs/api");
+  return new Worker(`require(${JSON.stringify(tsxCommonJs)}).register(); require(${JSON.stringify(ts)});`, { eval: true });
 }
