@@ -21,6 +21,7 @@ import { createServer as createNetServer, type AddressInfo, type Server as NetSe
 import { createServer as createTlsServer, type Server as TlsServer, type TLSSocket } from "node:tls";
 import {
   CONNECTION_IDLE_TIMEOUT_MS,
+  CONNECTIONS_MAX,
   CONNECTION_SNIFF_BYTES,
   CONNECTION_SNIFF_TIMEOUT_MS,
   HTTP2_CONCURRENT_STREAMS_MAX,
@@ -38,6 +39,8 @@ export interface ListenerOptions {
   host: string;
   port: number;
   tls?: { cert: string; key: string; requireTls: boolean };
+  /** Open connections accepted at once; CONNECTIONS_MAX when absent. */
+  connectionsMax?: number | undefined;
   logger: Logger;
   onHttp1Request(req: IncomingMessage, res: ServerResponse): void;
   onHttp2Stream(stream: ServerHttp2Stream, headers: IncomingHttpHeaders): void;
@@ -98,6 +101,8 @@ export class Listener {
     }
 
     this.net = createNetServer({ noDelay: true });
+    // Connections beyond the cap are closed on arrival by Node, before any of their bytes are read.
+    this.net.maxConnections = options.connectionsMax ?? CONNECTIONS_MAX;
     this.net.on("connection", (socket: Socket) => this.accept(socket));
     this.net.on("error", (error: Error) => this.logger.error("listener error", { error }));
   }

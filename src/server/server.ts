@@ -53,6 +53,8 @@ export interface ServerOptions {
   logger: Logger;
   /** Decides who a request is; defaults to checking SigV4's form only (no signature verification). */
   authenticator?: Authenticator;
+  /** Open connections accepted at once (CONNECTIONS_MAX when absent). */
+  connectionsMax?: number | undefined;
   extraRoutes?: ExtraRoute[];
 }
 
@@ -102,6 +104,7 @@ class Server implements TributaryServer {
       host: this.options.host,
       port: this.options.port,
       tls,
+      connectionsMax: this.options.connectionsMax,
       logger: this.logger,
       onHttp1Request: (req: IncomingMessage, res: ServerResponse) => this.serve(new Http1Exchange(req, res)),
       onHttp2Stream: (stream: ServerHttp2Stream, headers: IncomingHttpHeaders) => {
