@@ -20,6 +20,7 @@ interface CallFrame {
 interface ProfileNode {
   id: number;
   callFrame: CallFrame;
+  children?: number[];
 }
 interface CpuProfile {
   nodes: ProfileNode[];
@@ -80,6 +81,8 @@ function locate(frame: CallFrame, repoDir: string): { file: string; location: st
 export function summarizeProfile(file: string, repoDir: string, topCount = 20): ProfileSummary {
   const profile = JSON.parse(readFileSync(file, "utf8")) as CpuProfile;
   const nodeById = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parentById = new Map<number, ProfileNode>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parentById.set(child, node);
   const selfUsById = new Map<number, number>();
   // timeDeltas[i] is the gap before sample i; the time is charged to the sample's node.
   for (let i = 0; i < profile.samples.length; i++) {
@@ -99,8 +102,19 @@ export function summarizeProfile(file: string, repoDir: string, topCount = 20): 
       idleUs += selfUs;
       continue;
     }
-    const where = locate(frame, repoDir);
-    const name = frame.functionName === "" ? "(anonymous)" : frame.functionName;
+    let where = locate(frame, repoDir);
+    let name = frame.functionName === "" ? "(anonymous)" : frame.functionName;
+    if (frame.url === "" && !frame.functionName.startsWith("(")) {
+      // A native function (a binding such as writev, or a builtin): name it by its nearest JS caller,
+      // since "writev" alone could be a socket or a file.
+      let caller = parentById.get(id);
+      while (caller !== undefined && caller.callFrame.url === "") caller = parentById.get(caller.id);
+      if (caller !== undefined) {
+        const at = locate(caller.callFrame, repoDir);
+        name = `${name} (native) ← ${caller.callFrame.functionName === "" ? "(anonymous)" : caller.callFrame.functionName}`;
+        where = { file: `native ← ${at.file}`, location: at.location };
+      }
+    }
     const key = `${name}@${where.location}`;
     const entry = byFunction.get(key) ?? { name, location: where.location, selfUs: 0 };
     entry.selfUs += selfUs;

@@ -171,6 +171,7 @@ async function benchSystem(system: SystemName): Promise<SystemResults> {
       progress(`${system}: ${scenario}`);
       const result = await runScenario(scenario, s.port, put, shardIds, consumerArn);
       out.results.set(scenario, result);
+      if (result.kind === "throughput") progress(`${system}: ${scenario}: ${Math.round(result.records / result.seconds).toLocaleString("en-US")} records/s, load generator CPU ${result.clientCpuPercent.toFixed(0)}% of a core`);
       if (result.kind === "throughput") out.payloadBytesWritten += scenario === "drain" ? 0 : result.payloadBytes;
       if (profiling) sampler!.sample();
     }

@@ -28,8 +28,14 @@ if (text === undefined) {
   process.stderr.write("usage: generator.ts '<job as JSON>'\n");
   process.exit(2);
 }
+const cpuBefore = process.cpuUsage();
+const startedMs = performance.now();
 run(JSON.parse(text) as LoadJob).then(
   (result) => {
+    if (result.kind === "throughput") {
+      const cpu = process.cpuUsage(cpuBefore);
+      result.clientCpuPercent = (100 * (cpu.user + cpu.system)) / 1000 / (performance.now() - startedMs);
+    }
     process.stdout.write(`${JSON.stringify(result)}\n`);
     process.exit(0);
   },

@@ -53,6 +53,8 @@ export interface ThroughputResult {
   payloadBytes: number;
   seconds: number;
   failedRecords: number;
+  /** The load generator's own CPU use (user + system) over the job, in percent of one core. */
+  clientCpuPercent: number;
 }
 
 export interface LatencyResult {

@@ -37,7 +37,7 @@ export async function runPut(job: PutJob): Promise<ThroughputResult> {
   );
   senders.close();
   const records = requests * job.recordsPerRequest - failedRecords;
-  return { kind: "throughput", requests, records, payloadBytes: records * job.recordBytes, seconds: (lastDone - measureFrom) / 1000, failedRecords };
+  return { kind: "throughput", requests, records, payloadBytes: records * job.recordBytes, seconds: (lastDone - measureFrom) / 1000, failedRecords, clientCpuPercent: 0 };
 }
 
 async function openSenders(job: PutJob, body: Buffer): Promise<{ send: Send[]; close(): void }> {
@@ -77,7 +77,7 @@ export async function runDrain(job: DrainJob): Promise<ThroughputResult> {
       connection.close();
     }),
   );
-  return { kind: "throughput", requests, records, payloadBytes: 0, seconds: (performance.now() - started) / 1000, failedRecords: 0 };
+  return { kind: "throughput", requests, records, payloadBytes: 0, seconds: (performance.now() - started) / 1000, failedRecords: 0, clientCpuPercent: 0 };
 }
 
 export async function runPutLatency(job: PutLatencyJob): Promise<LatencyResult> {
