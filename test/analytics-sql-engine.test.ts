@@ -324,9 +324,11 @@ describe("engine API", () => {
     const outlier = scores[400] as number;
     expect(mean).toBeGreaterThan(0);
     expect(outlier).toBeGreaterThan(3 * mean);
-    const explanation = JSON.parse(a.EXPL!.at(-1)![3] as string) as Record<string, { DIRECTION: string; STRENGTH: string }>;
+    const explanation = JSON.parse(a.EXPL!.at(-1)![3] as string) as Record<string, { DIRECTION: string; STRENGTH: string; ATTRIBUTION_SCORE: string }>;
     expect(explanation.Y?.DIRECTION).toBe("HIGH");
-    expect(Number(explanation.Y?.STRENGTH)).toBeGreaterThan(Number(explanation.X?.STRENGTH));
+    expect(Number(explanation.Y?.ATTRIBUTION_SCORE)).toBeGreaterThan(Number(explanation.X?.ATTRIBUTION_SCORE));
+    // Attribution scores add up to the anomaly score, as in the AWS example's output.
+    expect(Number(explanation.X?.ATTRIBUTION_SCORE) + Number(explanation.Y?.ATTRIBUTION_SCORE)).toBeCloseTo(a.EXPL!.at(-1)![2] as number, 3);
   });
 
   it("HOTSPOTS reports a dense region", () => {
@@ -517,5 +519,74 @@ describe("DISTINCT and GROUP_RANK", () => {
       ["c", 5, 2, T0],
       ["e", 2, 1, T0 + 10],
     ]);
+  });
+});
+
+describe("the AWS anomaly-explanation example program (dev/app-anom-with-exp-create-app)", () => {
+  it("scores, explains and sorts each second's rows by descending anomaly score", () => {
+    const sql = `
+   --Creates a temporary stream.
+   CREATE OR REPLACE STREAM "TEMP_STREAM" (
+   	        "Systolic"                  INTEGER,
+   	        "Diastolic"                 INTEGER,
+   	        "BloodPressureLevel"        varchar(20),
+   	        "ANOMALY_SCORE"             DOUBLE,
+   	        "ANOMALY_EXPLANATION"       varchar(512));
+
+   --Creates another stream for application output.
+   CREATE OR REPLACE STREAM "DESTINATION_SQL_STREAM" (
+   	        "Systolic"                  INTEGER,
+   	        "Diastolic"                 INTEGER,
+   	        "BloodPressureLevel"        varchar(20),
+   	        "ANOMALY_SCORE"             DOUBLE,
+   	        "ANOMALY_EXPLANATION"       varchar(512));
+
+   -- Compute an anomaly score with explanation for each record in the input stream
+   -- using RANDOM_CUT_FOREST_WITH_EXPLANATION
+   CREATE OR REPLACE PUMP "STREAM_PUMP" AS
+      INSERT INTO "TEMP_STREAM"
+         SELECT STREAM "Systolic", "Diastolic", "BloodPressureLevel", ANOMALY_SCORE, ANOMALY_EXPLANATION
+         FROM TABLE(RANDOM_CUT_FOREST_WITH_EXPLANATION(
+                 CURSOR(SELECT STREAM * FROM "SOURCE_SQL_STREAM_001"), 100, 256, 100000, 1, true));
+
+   -- Sort records by descending anomaly score, insert into output stream
+   CREATE OR REPLACE PUMP "OUTPUT_PUMP" AS
+      INSERT INTO "DESTINATION_SQL_STREAM"
+         SELECT STREAM * FROM "TEMP_STREAM"
+         ORDER BY FLOOR("TEMP_STREAM".ROWTIME TO SECOND), ANOMALY_SCORE DESC;`;
+    const inputs: InputSchemaDescriptor[] = [
+      {
+        name: "SOURCE_SQL_STREAM_001",
+        columns: [
+          { name: "Systolic", type: "INTEGER" },
+          { name: "Diastolic", type: "INTEGER" },
+          { name: "BloodPressureLevel", type: "VARCHAR(20)" },
+        ],
+      },
+    ];
+    const app = compileApplication(sql, inputs);
+    const out = collect(app, "DESTINATION_SQL_STREAM");
+    let x = 7;
+    const rnd = (): number => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0) % 1000) / 1000;
+    for (let s = 0; s < 60; s++) {
+      const rows: unknown[][] = [];
+      for (let i = 0; i < 10; i++) rows.push([100 + Math.floor(rnd() * 20), 60 + Math.floor(rnd() * 20), "NORMAL"]);
+      if (s === 50) rows.push([190, 130, "HIGH"]);
+      app.push("SOURCE_SQL_STREAM_001", rows, T0 + s * 1000 + 100);
+    }
+    app.advanceTime(T0 + 61_000);
+    expect(out).toHaveLength(601);
+    expect(isRowtimeOrdered(out)).toBe(true);
+    // Each second is emitted at its end, sorted by descending score.
+    const second50 = out.filter((r) => r[5] === T0 + 51_000);
+    expect(second50).toHaveLength(11);
+    const scores = second50.map((r) => r[3] as number);
+    expect([...scores].sort((a, b) => b - a)).toEqual(scores);
+    expect(second50[0]!.slice(0, 3)).toEqual([190, 130, "HIGH"]);
+    const explanation = JSON.parse(second50[0]![4] as string) as Record<string, Record<string, string>>;
+    expect(Object.keys(explanation)).toEqual(["Systolic", "Diastolic"]);
+    expect(explanation.Systolic?.DIRECTION).toBe("HIGH");
+    expect(explanation.Diastolic?.DIRECTION).toBe("HIGH");
+    expect(scores[0]).toBeGreaterThan(2 * (scores[1] as number));
   });
 });

@@ -12,6 +12,7 @@ import { StreamJoin, TableJoin, type JoinOptions, type JoinSide, type JoinWindow
 import type { Emit, ErrorSink, Operator } from "./operators/operator.js";
 import { SlidingAggregate, type Frame, type SlidingWindowPlan } from "./operators/sliding.js";
 import { FilterProject, rowBuilder } from "./operators/stateless.js";
+import { StreamSort } from "./operators/sort.js";
 import { planTableFunction } from "./table-functions.js";
 import { singleRelationScope, type ColumnInfo, type Eval, type Relation, type Row, type Scope } from "./scope.js";
 import { InAppStream } from "./stream.js";
@@ -289,7 +290,30 @@ export class Planner {
         scope.relations.length === 1 &&
         scope.width === items.fns.length + 1 &&
         items.canons.every((c, i) => c === `col#${i}`);
-      op = new FilterProject(where, passThrough ? undefined : rowBuilder(items.fns, items.rowtime ?? ((r) => r[rts])), emit, onError);
+      const project = rowBuilder(items.fns, items.rowtime ?? ((r) => r[rts]));
+      if (q.orderBy && q.orderBy.length > 0) {
+        // A streaming ORDER BY sorts within each value of its leading, monotonic key.
+        const keys = q.orderBy.map((o) => {
+          const e = o.expr;
+          const aliased = e.type === "column" && e.parts.length === 1 ? q.items.find((i) => i.alias === e.parts[0]) : undefined;
+          return { bound: plain.compile(aliased ? aliased.expr : e), desc: o.desc };
+        });
+        const lead = keys[0]!;
+        if (!lead.bound.mono) {
+          throw compileError("A streaming ORDER BY needs a monotonic leading expression, such as FLOOR(s.ROWTIME TO SECOND)", q.orderBy[0]!.expr.pos);
+        }
+        op = new StreamSort(
+          where,
+          project,
+          lead.bound.fn,
+          lead.bound.mono,
+          keys.slice(1).map((k) => ({ fn: k.bound.fn, desc: k.desc })),
+          scope.rowtimeSlot,
+          scope.width,
+          emit,
+          onError,
+        );
+      } else op = new FilterProject(where, passThrough ? undefined : project, emit, onError);
     }
     const node: GraphNode = { pumpName, op, inputs: [source.stream], output: undefined };
     this.graph.nodes.push(node);

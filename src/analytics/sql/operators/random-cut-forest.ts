@@ -372,13 +372,18 @@ export class RandomCutForestOp implements Operator {
         }
         // Attributions of the newest shingle entry belong to this row's columns.
         const base = shingle.length - this.columns.length;
+        // As AWS prints it: {"COL":{"DIRECTION":"HIGH","STRENGTH":"0.8567","ATTRIBUTION_SCORE":"1.7447"}}, where the
+        // attribution scores add up to the anomaly score. STRENGTH here is the net one-sided attribution |high − low|.
         const explanation: Record<string, Record<string, string>> = {};
         this.names.forEach((name, d) => {
           const hi = attribution!.high[base + d]!;
           const lo = attribution!.low[base + d]!;
           const entry: Record<string, string> = {};
-          if (this.params.withDirectionality) entry.DIRECTION = hi >= lo ? "HIGH" : "LOW";
-          entry.STRENGTH = (hi + lo).toFixed(4);
+          if (this.params.withDirectionality) {
+            entry.DIRECTION = hi >= lo ? "HIGH" : "LOW";
+            entry.STRENGTH = Math.abs(hi - lo).toFixed(4);
+          }
+          entry.ATTRIBUTION_SCORE = (hi + lo).toFixed(4);
           explanation[name] = entry;
         });
         out.push([...values, score, JSON.stringify(explanation), rt]);
