@@ -158,7 +158,7 @@ export const ANALYTICS_TICK_MS = 1_000;
 export const ANALYTICS_READ_RECORDS_MAX = 10_000;
 /** Data bytes one shard read may return to an application. */
 export const ANALYTICS_READ_BYTES_MAX = 4 * 1024 * 1024;
-/** Record batches posted to an application's worker and not yet processed and written out (back-pressure). */
+/** Record batches one shard reader may have posted to its application's worker and not yet acknowledged (back-pressure). */
 export const ANALYTICS_BATCHES_IN_FLIGHT_MAX = 8;
 /** A caught-up shard reader waits this long for an append before it looks at the shard map again. */
 export const ANALYTICS_IDLE_WAIT_MS = 5_000;

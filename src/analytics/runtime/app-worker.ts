@@ -3,6 +3,12 @@
  * (decoding here keeps the main thread free for the API and I/O, and JSON.parse is most of the CPU cost
  * per record), pushes them into the engine with ROWTIME = arrival time, advances engine time on ticks,
  * and sends each output's rows back already serialized.
+ *
+ * Shards are read independently, so batches from different shards arrive out of arrival-time order.
+ * Decoded rows wait in a buffer until the main thread's watermark (a time no later record can precede)
+ * passes them, and enter the engine merged in arrival order: every row's ROWTIME is its own arrival
+ * time, whatever the order the shards were read in. A batch is acknowledged once all its rows entered
+ * the engine and their output was sent, which is what lets the main thread commit its shard offset.
  */
 import { parentPort } from "node:worker_threads";
 import { compileApplication, type CompiledApplication } from "../sql/engine.js";
@@ -13,11 +19,26 @@ import type { FromWorker, ToWorker } from "./worker-protocol.js";
 const port = parentPort;
 if (!port) throw new Error("app-worker must run in a worker thread");
 
+/** Rows of one in-application stream that arrived at one time, in record order. */
+interface Segment {
+  arrivalMs: number;
+  stream: string;
+  rows: unknown[][];
+}
+
+interface PendingBatch {
+  batchId: number;
+  lastArrivalMs: number;
+  rows: number;
+}
+
 let app: CompiledApplication | undefined;
 let decoders: RowDecoder[] = [];
 let inAppStreams: string[][] = [];
 let pending: string[][] = [];
 let errorsSinceAck = 0;
+let buffered: Segment[] = [];
+let batches: PendingBatch[] = [];
 
 function post(message: FromWorker, transfer: ArrayBuffer[] = []): void {
   port!.postMessage(message, transfer);
@@ -55,17 +76,42 @@ function flushOutputs(): void {
     const text = queue.join("");
     const bytes = Buffer.from(text, "utf8");
     const ends = new Int32Array(queue.length);
-    if (bytes.length === text.length) {
-      let end = 0;
-      for (let i = 0; i < queue.length; i++) ends[i] = end += queue[i]!.length;
-    } else {
-      let end = 0;
-      for (let i = 0; i < queue.length; i++) ends[i] = end += Buffer.byteLength(queue[i]!, "utf8");
-    }
+    let end = 0;
+    if (bytes.length === text.length) for (let i = 0; i < queue.length; i++) ends[i] = end += queue[i]!.length;
+    else for (let i = 0; i < queue.length; i++) ends[i] = end += Buffer.byteLength(queue[i]!, "utf8");
     queue.length = 0;
     const data = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) as ArrayBuffer;
     post({ type: "output", output, data, ends }, [data, ends.buffer as ArrayBuffer]);
   });
+}
+
+/** Pushes buffered rows that arrived at or before `watermarkMs`, in arrival order; acknowledges completed batches. */
+function release(watermarkMs: number): void {
+  const engine = app!;
+  let ready: Segment[];
+  if (buffered.length > 0 && buffered[buffered.length - 1]!.arrivalMs <= watermarkMs && isSorted(buffered)) {
+    ready = buffered;
+    buffered = [];
+  } else {
+    ready = buffered.filter((s) => s.arrivalMs <= watermarkMs);
+    if (ready.length > 0) buffered = buffered.filter((s) => s.arrivalMs > watermarkMs);
+    ready.sort((a, b) => a.arrivalMs - b.arrivalMs);
+  }
+  for (const segment of ready) engine.push(segment.stream, segment.rows, segment.arrivalMs);
+  flushOutputs();
+  if (batches.length === 0) return;
+  const done = batches.filter((b) => b.lastArrivalMs <= watermarkMs);
+  if (done.length === 0) return;
+  batches = done.length === batches.length ? [] : batches.filter((b) => b.lastArrivalMs > watermarkMs);
+  for (const b of done) {
+    post({ type: "ack", batchId: b.batchId, rows: b.rows, errors: errorsSinceAck });
+    errorsSinceAck = 0;
+  }
+}
+
+function isSorted(segments: readonly Segment[]): boolean {
+  for (let i = 1; i < segments.length; i++) if (segments[i]!.arrivalMs < segments[i - 1]!.arrivalMs) return false;
+  return true;
 }
 
 function records(message: Extract<ToWorker, { type: "records" }>): void {
@@ -74,37 +120,32 @@ function records(message: Extract<ToWorker, { type: "records" }>): void {
   const stream = inAppStreams[message.input]![message.stream]!;
   const data = Buffer.from(message.data);
   const { ends, arrivals } = message;
-  let rows: unknown[][] = [];
-  let rowsTime = arrivals.length > 0 ? arrivals[0]! : 0;
+  let segment: Segment | undefined;
   let count = 0;
   let start = 0;
+  let lastArrivalMs = -Infinity;
   for (let i = 0; i < ends.length; i++) {
     const end = ends[i]!;
-    const arrival = arrivals[i]!;
-    // Rows of one arrival time go in together; a new time flushes what came before so ROWTIME is exact.
-    if (arrival !== rowsTime && rows.length > 0) {
-      engine.push(stream, rows, rowsTime);
-      rows = [];
-    }
-    rowsTime = arrival;
+    const arrivalMs = arrivals[i]!;
+    lastArrivalMs = Math.max(lastArrivalMs, arrivalMs);
     try {
       const decoded = decode(data.toString("utf8", start, end));
-      for (const row of decoded) rows.push(row);
-      count += decoded.length;
+      if (decoded.length > 0) {
+        if (!segment || segment.arrivalMs !== arrivalMs) {
+          segment = { arrivalMs, stream, rows: [] };
+          buffered.push(segment);
+        }
+        for (const row of decoded) segment.rows.push(row);
+        count += decoded.length;
+      }
     } catch (error) {
       if (!(error instanceof DecodeError)) throw error;
-      if (rows.length > 0) {
-        engine.push(stream, rows, rowsTime);
-        rows = [];
-      }
-      engine.reportInputError(stream, error.errorName, error.message, data.subarray(start, end), arrival);
+      engine.reportInputError(stream, error.errorName, error.message, data.subarray(start, end), arrivalMs);
     }
     start = end;
   }
-  if (rows.length > 0) engine.push(stream, rows, rowsTime);
-  flushOutputs();
-  post({ type: "ack", batchId: message.batchId, rows: count, errors: errorsSinceAck });
-  errorsSinceAck = 0;
+  batches.push({ batchId: message.batchId, lastArrivalMs, rows: count });
+  release(message.watermarkMs);
 }
 
 port.on("message", (message: ToWorker) => {
@@ -123,11 +164,12 @@ port.on("message", (message: ToWorker) => {
         records(message);
         return;
       case "tick":
+        release(message.nowMs);
         app?.advanceTime(message.nowMs);
         flushOutputs();
         return;
       case "drain":
-        flushOutputs();
+        release(Infinity);
         post({ type: "drained", token: message.token });
         return;
     }

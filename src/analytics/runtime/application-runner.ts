@@ -62,6 +62,9 @@ interface ShardReader {
   idle: boolean;
   /** Engine time this reader can vouch for: no record it will read later arrived before it. */
   safeMs: number;
+  /** Batches posted and not yet acknowledged; each reader has its own allowance, so a shard with a backlog cannot starve the others (whose progress the watermark waits for). */
+  inFlight: number;
+  wakeCredit: (() => void) | undefined;
   done: Promise<void>;
 }
 
@@ -86,8 +89,6 @@ export class ApplicationRunner {
   private readonly outputs: { stream: StreamRef; tail: Promise<void>; written: number }[];
   private readonly pendingBatches = new Map<number, PendingBatch>();
   private nextBatchId = 1;
-  private inFlight = 0;
-  private creditWaiters: (() => void)[] = [];
   private drainWaiters = new Map<number, () => void>();
   private nextDrainToken = 1;
   private commits: Promise<void> = Promise.resolve();
@@ -179,7 +180,16 @@ export class ApplicationRunner {
     for (const shardId of readableShards(engine, source.stream, source.positions, new Set(source.readers.keys()))) {
       const shard = source.stream.shardsById.get(shardId)!;
       const position = source.positions.get(shardId)!;
-      const reader: ShardReader = { shard, position, committed: position.offset, idle: false, safeMs: 0, done: Promise.resolve() };
+      const reader: ShardReader = {
+        shard,
+        position,
+        committed: position.offset,
+        idle: false,
+        safeMs: 0,
+        inFlight: 0,
+        wakeCredit: undefined,
+        done: Promise.resolve(),
+      };
       source.readers.set(shardId, reader);
       reader.done = this.readLoop(source, reader).catch((error: unknown) => {
         this.deps.logger.error("analytics shard reader failed", { application: this.start.spec.key, shard: shardId, error });
@@ -195,23 +205,23 @@ export class ApplicationRunner {
     const streamIndex = (shardIndexOf(shard.shardId) ?? 0) % source.streamCount;
     const notificationKey = streams.control.notificationKey(stream, shard.shardId);
     while (!signal.aborted) {
-      await this.credit();
+      await this.credit(reader);
       if (signal.aborted) return;
       const readStartMs = clock.now();
       const pendingBefore = shard.hasPendingAppends;
       const result = await streams.records.readShard(stream, shard, reader.position.offset, ANALYTICS_READ_RECORDS_MAX, ANALYTICS_READ_BYTES_MAX);
       // A read that finishes after stop began is dropped unposted, so its records are read again next time.
       if (signal.aborted) {
-        this.releaseCredit();
+        this.releaseCredit(reader);
         return;
       }
       const records = result.records;
       const ended = result.childShards !== undefined;
       if (records.length > 0) {
-        this.postBatch(source, reader, streamIndex, records, result.nextOffset, ended);
         reader.safeMs = records[records.length - 1]!.arrivalMs;
+        this.postBatch(source, reader, streamIndex, records, result.nextOffset, ended);
       } else {
-        this.releaseCredit();
+        this.releaseCredit(reader);
         if (result.nextOffset !== reader.position.offset) {
           reader.position.offset = result.nextOffset;
           reader.committed = Math.max(reader.committed, result.nextOffset);
@@ -256,26 +266,28 @@ export class ApplicationRunner {
     this.pendingBatches.set(batchId, { reader, nextOffset, readEnded: ended });
     reader.position.offset = nextOffset;
     this.post(
-      { type: "records", batchId, input: source.input, stream: streamIndex, data: data.buffer, ends, arrivals },
+      { type: "records", batchId, input: source.input, stream: streamIndex, data: data.buffer, ends, arrivals, watermarkMs: this.watermark() },
       [data.buffer, ends.buffer as ArrayBuffer, arrivals.buffer as ArrayBuffer],
     );
   }
 
-  private credit(): Promise<void> {
-    if (this.inFlight < ANALYTICS_BATCHES_IN_FLIGHT_MAX) {
-      this.inFlight += 1;
+  private credit(reader: ShardReader): Promise<void> {
+    if (reader.inFlight < ANALYTICS_BATCHES_IN_FLIGHT_MAX) {
+      reader.inFlight += 1;
       return Promise.resolve();
     }
-    return new Promise((resolve) => this.creditWaiters.push(() => {
-      this.inFlight += 1;
-      resolve();
-    }));
+    return new Promise((resolve) => {
+      reader.wakeCredit = () => {
+        reader.wakeCredit = undefined;
+        reader.inFlight += 1;
+        resolve();
+      };
+    });
   }
 
-  private releaseCredit(): void {
-    this.inFlight -= 1;
-    const next = this.creditWaiters.shift();
-    if (next) next();
+  private releaseCredit(reader: ShardReader): void {
+    reader.inFlight -= 1;
+    reader.wakeCredit?.();
   }
 
   // ---------------------------------------------------------------- worker messages
@@ -315,7 +327,7 @@ export class ApplicationRunner {
       const reader = batch.reader;
       reader.committed = Math.max(reader.committed, batch.nextOffset);
       this.positionsChanged = true;
-      this.releaseCredit();
+      this.releaseCredit(reader);
       if (batch.readEnded) {
         const source = this.sources.find((s) => s.readers.get(reader.shard.shardId) === reader);
         if (source && !this.stopping) this.finishShard(source, reader);
@@ -433,7 +445,7 @@ export class ApplicationRunner {
     this.stopping = true;
     this.cancelTick();
     this.abort.abort();
-    for (const waiter of this.creditWaiters.splice(0)) waiter();
+    for (const source of this.sources) for (const reader of source.readers.values()) reader.wakeCredit?.();
     for (const source of this.sources) await Promise.all([...source.readers.values()].map((r) => r.done));
     if (!this.failed) {
       const token = this.nextDrainToken++;

@@ -42,8 +42,11 @@ export type ToWorker =
       ends: Int32Array;
       /** Approximate arrival time of each record, epoch ms. */
       arrivals: Float64Array;
+      /** No record posted later will have arrived before this time: rows up to it may enter the engine. */
+      watermarkMs: number;
     }
   | { type: "tick"; nowMs: number }
+  /** Pushes every buffered row (no more input is coming), writes out, then answers "drained". */
   | { type: "drain"; token: number };
 
 export type FromWorker =

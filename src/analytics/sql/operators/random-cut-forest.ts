@@ -167,8 +167,11 @@ export class RandomCutTree {
       const b = boxMin(n.right);
       const c = boxMax(n.left);
       const e = boxMax(n.right);
-      n.min = a.map((v, d) => Math.min(v, b[d]!));
-      n.max = c.map((v, d) => Math.max(v, e[d]!));
+      // Boxes are owned by their node (never shared with a leaf's point), so they can be updated in place.
+      for (let d = 0; d < a.length; d++) {
+        n.min[d] = Math.min(a[d]!, b[d]!);
+        n.max[d] = Math.max(c[d]!, e[d]!);
+      }
     }
   }
 
@@ -187,12 +190,35 @@ export class RandomCutTree {
       node = p[node.dim]! <= node.cut ? node.left : node.right;
     }
     const leaf = node as Leaf;
-    let depth = path.length - 1;
-    let score = samePoint(leaf.point, p) ? 1 / (depth + Math.log2(leaf.count + 1)) : 1 / (depth + 1);
     const dims = p.length;
-    const high = attribution ? new Array<number>(dims).fill(0) : undefined;
-    const low = attribution ? new Array<number>(dims).fill(0) : undefined;
-    if (high && low && !samePoint(leaf.point, p)) {
+    const seen = samePoint(leaf.point, p);
+    let score = seen ? 1 / (path.length - 1 + Math.log2(leaf.count + 1)) : 1 / path.length;
+    if (!attribution) {
+      // The common case, without per-dimension bookkeeping or allocation.
+      for (let k = path.length - 2; k >= 0; k--) {
+        const n = path[k] as Internal;
+        let gap = 0;
+        let range = 0;
+        for (let d = 0; d < dims; d++) {
+          const v = p[d]!;
+          const lo = n.min[d]!;
+          const hi = n.max[d]!;
+          if (v > hi) {
+            gap += v - hi;
+            range += v - lo;
+          } else if (v < lo) {
+            gap += lo - v;
+            range += hi - v;
+          } else range += hi - lo;
+        }
+        const prob = range > 0 ? gap / range : 0;
+        score = prob / (k + 1) + (1 - prob) * score;
+      }
+      return score;
+    }
+    const high = new Array<number>(dims).fill(0);
+    const low = new Array<number>(dims).fill(0);
+    if (!seen) {
       // At the leaf the point is separated for sure; attribute by the per-dimension gap.
       let gap = 0;
       for (let d = 0; d < dims; d++) gap += Math.abs(p[d]! - leaf.point[d]!);
@@ -201,41 +227,28 @@ export class RandomCutTree {
         if (p[d]! > leaf.point[d]!) high[d]! += share;
         else low[d]! += share;
       }
-    } else if (high) high.fill(score / dims);
+    } else high.fill(score / dims);
     for (let k = path.length - 2; k >= 0; k--) {
-      depth = k;
       const n = path[k] as Internal;
-      let above = 0;
-      let below = 0;
+      let gap = 0;
       let range = 0;
       for (let d = 0; d < dims; d++) {
-        const lo = n.min[d]!;
-        const hi = n.max[d]!;
-        range += Math.max(hi, p[d]!) - Math.min(lo, p[d]!);
+        const v = p[d]!;
+        range += Math.max(n.max[d]!, v) - Math.min(n.min[d]!, v);
+        gap += Math.max(0, v - n.max[d]!) + Math.max(0, n.min[d]! - v);
       }
-      const gapHigh = new Array<number>(dims);
-      const gapLow = new Array<number>(dims);
+      const prob = range > 0 ? gap / range : 0;
+      const unseen = 1 / (k + 1);
       for (let d = 0; d < dims; d++) {
-        gapHigh[d] = Math.max(0, p[d]! - n.max[d]!);
-        gapLow[d] = Math.max(0, n.min[d]! - p[d]!);
-        above += gapHigh[d]!;
-        below += gapLow[d]!;
-      }
-      const prob = range > 0 ? (above + below) / range : 0;
-      const unseen = 1 / (depth + 1);
-      if (high && low) {
-        for (let d = 0; d < dims; d++) {
-          high[d] = (range > 0 ? (gapHigh[d]! / range) * unseen : 0) + (1 - prob) * high[d]!;
-          low[d] = (range > 0 ? (gapLow[d]! / range) * unseen : 0) + (1 - prob) * low[d]!;
-        }
+        const v = p[d]!;
+        high[d] = (range > 0 ? (Math.max(0, v - n.max[d]!) / range) * unseen : 0) + (1 - prob) * high[d]!;
+        low[d] = (range > 0 ? (Math.max(0, n.min[d]! - v) / range) * unseen : 0) + (1 - prob) * low[d]!;
       }
       score = prob * unseen + (1 - prob) * score;
     }
-    if (attribution && high && low) {
-      for (let d = 0; d < dims; d++) {
-        attribution.high[d]! += high[d]!;
-        attribution.low[d]! += low[d]!;
-      }
+    for (let d = 0; d < dims; d++) {
+      attribution.high[d]! += high[d]!;
+      attribution.low[d]! += low[d]!;
     }
     return score;
   }
