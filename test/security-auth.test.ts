@@ -1,0 +1,293 @@
+/**
+ * `--auth sigv4` end to end: the JS SDK (HTTP/2 and HTTP/1.1) and Debian's AWS CLI against a real
+ * Tributary with a credentials file: wrong keys, expired signatures, identity-policy denials (implicit
+ * and explicit), resource-policy denials, cross-account reads granted by a resource policy, account and
+ * region isolation, and SubscribeToShard's initial request.
+ */
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  CreateStreamCommand,
+  DeleteStreamCommand,
+  DescribeStreamSummaryCommand,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  KinesisClient,
+  ListShardsCommand,
+  ListStreamsCommand,
+  PutRecordCommand,
+  PutResourcePolicyCommand,
+  RegisterStreamConsumerCommand,
+  SubscribeToShardCommand,
+} from "@aws-sdk/client-kinesis";
+import { NodeHttpHandler } from "@smithy/node-http-handler";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { systemClock } from "../src/core/clock.js";
+import { startTestTributary, uniqueName, waitForActive, waitUntil } from "./helpers/tributary.js";
+import type { RunningTributary } from "../src/app.js";
+
+const A = "111111111111";
+const B = "222222222222";
+const USERS = {
+  adminA: { accessKeyId: "AKIAADMINA", secretAccessKey: "secret-admin-a", accountId: A, userName: "admin" },
+  reader: { accessKeyId: "AKIAREADERA", secretAccessKey: "secret-reader-a", accountId: A, userName: "reader" },
+  nobody: { accessKeyId: "AKIANOBODYA", secretAccessKey: "secret-nobody-a", accountId: A, userName: "nobody" },
+  adminB: { accessKeyId: "AKIAADMINB", secretAccessKey: "secret-admin-b", accountId: B, userName: "admin" },
+};
+const ALLOW_ALL = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "kinesis:*", Resource: "*" }] };
+const READ_ONLY = {
+  Version: "2012-10-17",
+  Statement: [
+    { Effect: "Allow", Action: ["kinesis:Describe*", "kinesis:Get*", "kinesis:List*"], Resource: "*" },
+    { Effect: "Deny", Action: "kinesis:DeleteStream", Resource: "*" },
+  ],
+};
+const CREDENTIALS = {
+  users: [
+    { ...USERS.adminA, policy: ALLOW_ALL },
+    { ...USERS.reader, policy: READ_ONLY },
+    USERS.nobody,
+    { ...USERS.adminB, policy: ALLOW_ALL },
+  ],
+};
+
+type UserName = keyof typeof USERS;
+const streamArnOf = (name: string, account = A, region = "us-east-1") => `arn:aws:kinesis:${region}:${account}:stream/${name}`;
+
+let dir: string;
+let server: { server: RunningTributary; cleanup(): Promise<void> };
+/** Same server, but its clock runs 10 minutes ahead: every honest signature looks expired. */
+let skewed: { server: RunningTributary; cleanup(): Promise<void> };
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "tributary-security-auth-"));
+  const credentials = join(dir, "credentials.json");
+  await writeFile(credentials, JSON.stringify(CREDENTIALS));
+  server = await startTestTributary({ config: { auth: "sigv4", credentialsFile: credentials } });
+  const ahead = { now: () => Date.now() + 10 * 60_000, setTimer: systemClock.setTimer };
+  skewed = await startTestTributary({ config: { auth: "sigv4", credentialsFile: credentials }, clock: ahead });
+});
+
+afterAll(async () => {
+  await server?.cleanup();
+  await skewed?.cleanup();
+  await rm(dir, { recursive: true, force: true });
+});
+
+function client(user: UserName, options: { http1?: boolean; region?: string; secret?: string; clockOffsetMs?: number; endpoint?: string } = {}): KinesisClient {
+  const u = USERS[user];
+  return new KinesisClient({
+    endpoint: options.endpoint ?? server.server.endpoint,
+    region: options.region ?? "us-east-1",
+    credentials: { accessKeyId: u.accessKeyId, secretAccessKey: options.secret ?? u.secretAccessKey },
+    maxAttempts: 1,
+    ...(options.clockOffsetMs !== undefined ? { systemClockOffset: options.clockOffsetMs } : {}),
+    ...(options.http1 ? { requestHandler: new NodeHttpHandler() } : {}),
+  });
+}
+
+async function failure(promise: Promise<unknown>): Promise<{ name: string; message: string }> {
+  try {
+    await promise;
+  } catch (error) {
+    const e = error as { name: string; message: string };
+    return { name: e.name, message: e.message };
+  }
+  throw new Error("expected the call to fail");
+}
+
+const denied = (user: string, account: string, action: string, resource: string, why: string) =>
+  `User: arn:aws:iam::${account}:user/${user} is not authorized to perform: kinesis:${action} on resource: ${resource} ${why}`;
+
+async function createStream(name: string): Promise<void> {
+  const admin = client("adminA");
+  await admin.send(new CreateStreamCommand({ StreamName: name, ShardCount: 1 }));
+  await waitForActive(admin, name);
+}
+
+describe("authentication through the JS SDK", () => {
+  it("serves correctly signed requests over HTTP/2 and HTTP/1.1", async () => {
+    const name = uniqueName("auth-ok");
+    await createStream(name);
+    for (const http1 of [false, true]) {
+      const out = await client("adminA", { http1 }).send(new PutRecordCommand({ StreamName: name, PartitionKey: "k", Data: new Uint8Array([1, 2]) }));
+      expect(out.ShardId).toBe("shardId-000000000000");
+    }
+  });
+
+  it("refuses a wrong secret, an unknown key and a signature from a skewed clock", async () => {
+    for (const http1 of [false, true]) {
+      const wrong = await failure(client("adminA", { http1, secret: "not-the-secret" }).send(new ListStreamsCommand({})));
+      expect(wrong).toEqual({
+        name: "InvalidSignatureException",
+        message:
+          "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.",
+      });
+    }
+    const unknown = new KinesisClient({ endpoint: server.server.endpoint, region: "us-east-1", maxAttempts: 1, credentials: { accessKeyId: "AKIAUNKNOWN", secretAccessKey: "x" } });
+    expect(await failure(unknown.send(new ListStreamsCommand({})))).toEqual({ name: "UnrecognizedClientException", message: "The security token included in the request is invalid." });
+    const expired = await failure(client("adminA", { clockOffsetMs: -10 * 60_000 }).send(new ListStreamsCommand({})));
+    expect(expired.name).toBe("InvalidSignatureException");
+    expect(expired.message).toMatch(/^Signature expired: \d{8}T\d{6}Z is now earlier than \d{8}T\d{6}Z \(\d{8}T\d{6}Z - 5 min\.\)$/);
+  });
+
+  it("verifies SubscribeToShard's initial request", async () => {
+    const name = uniqueName("auth-efo");
+    await createStream(name);
+    const admin = client("adminA");
+    const { Consumer } = await admin.send(new RegisterStreamConsumerCommand({ StreamARN: streamArnOf(name), ConsumerName: "c" }));
+    await waitUntil(async () => (await admin.send(new DescribeStreamSummaryCommand({ StreamName: name }))).StreamDescriptionSummary?.ConsumerCount === 1, "consumer");
+    await admin.send(new PutRecordCommand({ StreamName: name, PartitionKey: "k", Data: new Uint8Array([7]) }));
+    const input = { ConsumerARN: Consumer!.ConsumerARN!, ShardId: "shardId-000000000000", StartingPosition: { Type: "TRIM_HORIZON" as const } };
+    const bad = await failure(client("adminA", { secret: "wrong" }).send(new SubscribeToShardCommand(input)));
+    expect(bad.name).toBe("InvalidSignatureException");
+    const other = await failure(client("adminB").send(new SubscribeToShardCommand(input)));
+    expect(other.name).toBe("AccessDeniedException");
+    const out = await admin.send(new SubscribeToShardCommand(input));
+    for await (const event of out.EventStream!) {
+      expect(event.SubscribeToShardEvent).toBeDefined();
+      break;
+    }
+  });
+});
+
+describe("identity policies", () => {
+  it("denies what no statement allows, and explicit denies, with AWS's messages", async () => {
+    const name = uniqueName("auth-policy");
+    await createStream(name);
+    const arn = streamArnOf(name);
+    const reader = client("reader");
+    expect((await reader.send(new DescribeStreamSummaryCommand({ StreamName: name }))).StreamDescriptionSummary?.StreamName).toBe(name);
+    const put = await failure(reader.send(new PutRecordCommand({ StreamName: name, PartitionKey: "k", Data: new Uint8Array([1]) })));
+    expect(put).toEqual({ name: "AccessDeniedException", message: denied("reader", A, "PutRecord", arn, "because no identity-based policy allows the kinesis:PutRecord action") });
+    const del = await failure(reader.send(new DeleteStreamCommand({ StreamName: name })));
+    expect(del.message).toBe(denied("reader", A, "DeleteStream", arn, "with an explicit deny in an identity-based policy"));
+    const none = await failure(client("nobody", { http1: true }).send(new ListStreamsCommand({})));
+    expect(none).toEqual({ name: "AccessDeniedException", message: denied("nobody", A, "ListStreams", "*", "because no identity-based policy allows the kinesis:ListStreams action") });
+  });
+
+  it("lets a same-account resource policy grant a user directly, and deny it explicitly", async () => {
+    const name = uniqueName("auth-resource");
+    await createStream(name);
+    const arn = streamArnOf(name);
+    const policy = {
+      Version: "2012-10-17",
+      Statement: [
+        { Effect: "Allow", Principal: { AWS: `arn:aws:iam::${A}:user/nobody` }, Action: "kinesis:DescribeStreamSummary", Resource: arn },
+        { Effect: "Deny", Principal: { AWS: `arn:aws:iam::${A}:user/reader` }, Action: "kinesis:ListShards", Resource: arn },
+      ],
+    };
+    await client("adminA").send(new PutResourcePolicyCommand({ ResourceARN: arn, Policy: JSON.stringify(policy) }));
+    expect((await client("nobody").send(new DescribeStreamSummaryCommand({ StreamName: name }))).StreamDescriptionSummary?.StreamARN).toBe(arn);
+    const listed = await failure(client("reader").send(new ListShardsCommand({ StreamName: name })));
+    expect(listed.message).toBe(denied("reader", A, "ListShards", arn, "with an explicit deny in a resource-based policy"));
+  });
+});
+
+describe("accounts and regions", () => {
+  it("isolates accounts, and lets a resource policy grant another account reads", async () => {
+    const name = uniqueName("auth-cross");
+    await createStream(name);
+    const arn = streamArnOf(name);
+    const admin = client("adminA");
+    await admin.send(new PutRecordCommand({ StreamName: name, PartitionKey: "k", Data: Buffer.from("shared") }));
+    const b = client("adminB", { http1: true });
+
+    expect((await b.send(new ListStreamsCommand({}))).StreamNames).not.toContain(name);
+    const byName = await failure(b.send(new DescribeStreamSummaryCommand({ StreamName: name })));
+    expect(byName.name).toBe("ResourceNotFoundException"); // a name means the caller's own account
+    const before = await failure(b.send(new DescribeStreamSummaryCommand({ StreamARN: arn })));
+    expect(before).toEqual({
+      name: "AccessDeniedException",
+      message: denied("admin", B, "DescribeStreamSummary", arn, "because no resource-based policy allows the kinesis:DescribeStreamSummary action"),
+    });
+
+    const grant = {
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Effect: "Allow",
+          Principal: { AWS: `arn:aws:iam::${B}:root` },
+          Action: ["kinesis:DescribeStreamSummary", "kinesis:ListShards", "kinesis:GetShardIterator", "kinesis:GetRecords"],
+          Resource: arn,
+        },
+      ],
+    };
+    await admin.send(new PutResourcePolicyCommand({ ResourceARN: arn, Policy: JSON.stringify(grant) }));
+    expect((await b.send(new DescribeStreamSummaryCommand({ StreamARN: arn }))).StreamDescriptionSummary?.StreamARN).toBe(arn);
+    const shards = await b.send(new ListShardsCommand({ StreamARN: arn }));
+    const { ShardIterator } = await b.send(new GetShardIteratorCommand({ StreamARN: arn, ShardId: shards.Shards![0]!.ShardId!, ShardIteratorType: "TRIM_HORIZON" }));
+    const read = await b.send(new GetRecordsCommand({ StreamARN: arn, ShardIterator }));
+    expect(read.Records?.map((r) => Buffer.from(r.Data!).toString())).toEqual(["shared"]);
+    const write = await failure(b.send(new PutRecordCommand({ StreamARN: arn, PartitionKey: "k", Data: Buffer.from("x") })));
+    expect(write.message).toBe(denied("admin", B, "PutRecord", arn, "because no resource-based policy allows the kinesis:PutRecord action"));
+
+    // The reader in account A is not helped by a grant to account B.
+    const west = await failure(client("adminA", { region: "us-west-2" }).send(new DescribeStreamSummaryCommand({ StreamARN: arn })));
+    expect(west).toEqual({ name: "ResourceNotFoundException", message: `Stream ${name} under account ${A} not found.` });
+  });
+});
+
+const AWS_CLI = "/usr/bin/aws";
+const CLI_TIMEOUT_MS = 30_000;
+
+function cli(endpoint: string, user: UserName, args: readonly string[], secret?: string): Promise<{ code: number; stderr: string; stdout: string }> {
+  const u = USERS[user];
+  const env: NodeJS.ProcessEnv = {
+    PATH: "/usr/bin:/bin",
+    HOME: process.env.HOME ?? "/tmp",
+    AWS_ACCESS_KEY_ID: u.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: secret ?? u.secretAccessKey,
+    AWS_DEFAULT_REGION: "us-east-1",
+    AWS_MAX_ATTEMPTS: "1",
+    AWS_RETRY_MODE: "standard",
+    AWS_PAGER: "",
+    AWS_CONFIG_FILE: "/dev/null",
+    AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
+  };
+  return new Promise((resolve) => {
+    execFile(AWS_CLI, ["--endpoint-url", endpoint, "--output", "json", "kinesis", ...args], { env, timeout: CLI_TIMEOUT_MS }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+describe.skipIf(!existsSync(AWS_CLI))("authentication and authorization through the AWS CLI", () => {
+  it("refuses wrong keys, expired signatures and denied policies; serves the right user", async () => {
+    const name = uniqueName("auth-cli");
+    await createStream(name);
+    const ep = server.server.endpoint;
+    const [good, wrongSecret, expired, readerPut, readerDelete] = await Promise.all([
+      cli(ep, "adminA", ["put-record", "--stream-name", name, "--partition-key", "k", "--data", "aGVsbG8="]),
+      cli(ep, "adminA", ["list-streams"], "not-the-secret"),
+      cli(skewed.server.endpoint, "adminA", ["list-streams"]),
+      cli(ep, "reader", ["put-record", "--stream-name", name, "--partition-key", "k", "--data", "aGVsbG8="]),
+      cli(ep, "reader", ["delete-stream", "--stream-name", name]),
+    ]);
+    expect(good.code, good.stderr).toBe(0);
+    expect(JSON.parse(good.stdout)).toMatchObject({ ShardId: "shardId-000000000000" });
+    expect(wrongSecret.code).not.toBe(0);
+    expect(wrongSecret.stderr).toContain("(InvalidSignatureException)");
+    expect(wrongSecret.stderr).toContain("The request signature we calculated does not match the signature you provided.");
+    expect(expired.code).not.toBe(0);
+    expect(expired.stderr).toMatch(/\(InvalidSignatureException\).*Signature expired: \d{8}T\d{6}Z is now earlier than/);
+    expect(readerPut.stderr).toContain("(AccessDeniedException) when calling the PutRecord operation");
+    expect(readerPut.stderr).toContain(
+      `: ${denied("reader", A, "PutRecord", streamArnOf(name), "because no identity-based policy allows the kinesis:PutRecord action")}`,
+    );
+    expect(readerDelete.stderr).toContain("with an explicit deny in an identity-based policy");
+
+    const stranger = await new Promise<{ code: number; stderr: string }>((resolve) => {
+      const env = { PATH: "/usr/bin:/bin", HOME: "/tmp", AWS_ACCESS_KEY_ID: "AKIAUNKNOWN", AWS_SECRET_ACCESS_KEY: "x", AWS_DEFAULT_REGION: "us-east-1", AWS_MAX_ATTEMPTS: "1", AWS_CONFIG_FILE: "/dev/null", AWS_SHARED_CREDENTIALS_FILE: "/dev/null" };
+      execFile(AWS_CLI, ["--endpoint-url", ep, "kinesis", "list-streams"], { env, timeout: CLI_TIMEOUT_MS }, (error, _stdout, stderr) =>
+        resolve({ code: error ? 1 : 0, stderr }),
+      );
+    });
+    expect(stranger.code).not.toBe(0);
+    expect(stranger.stderr).toContain("(UnrecognizedClientException) when calling the ListStreams operation");
+    expect(stranger.stderr).toContain(": The security token included in the request is invalid.");
+  });
+});
