@@ -439,6 +439,9 @@ describe("StreamARN, accounts and regions", () => {
     expect((await summary(a1))?.StreamStatus).toBe("ACTIVE");
     const gone = await errorOf(a2.send(new DescribeStreamSummaryCommand({ StreamName: name })));
     expect(gone).toMatchObject({ name: "ResourceNotFoundException", message: `Stream ${name} under account 222222222222 not found.` });
+    // Naming another account's stream by ARN needs a resource policy that grants it.
+    const foreign = await errorOf(a2.send(new DescribeStreamSummaryCommand({ StreamARN: streamArn(name, "111111111111", "us-east-1") })));
+    expect(foreign.name).toBe("AccessDeniedException");
     const other = kinesisClient(t.endpoint, { accessKeyId: "222222222222", region: "us-west-2" });
     expect((await other.send(new ListStreamsCommand({}))).StreamNames).toEqual([]);
     for (const c of [a1, a2, a1west, other]) c.destroy();
