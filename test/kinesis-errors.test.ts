@@ -60,6 +60,8 @@ describe.each(VARIANTS)("Kinesis errors, %s", (_label, options) => {
       "ResourceNotFoundException",
       `Could not find shard shardId-000000000009 in stream ${name} under account ${ACCOUNT}.`,
     );
+    // StreamId is "reserved for future use": accepted and ignored.
+    expect(expectOk(await call("DescribeStreamSummary", { StreamName: name, StreamId: "abcdefghij0123456789-abc" })).StreamDescriptionSummary).toMatchObject({ StreamName: name });
     // Another account does not see the stream.
     expectError(await call("DescribeStreamSummary", { StreamName: name }, { accessKeyId: "111111111111" }), "ResourceNotFoundException", `Stream ${name} under account 111111111111 not found.`);
   });
