@@ -17,7 +17,6 @@ import {
   isApprox,
   isDecimal,
   isDatetime,
-  isExactInteger,
   isInterval,
   isNullType,
   isNumeric,
@@ -394,7 +393,7 @@ export class ExprCompiler {
   // ---- calls ----
   private call(e: A.CallExpr): Bound {
     const aggDef = AGGREGATES[e.name];
-    if (aggDef && !(e.name === "FIRST_VALUE" && false)) return this.aggregateCall(e);
+    if (aggDef) return this.aggregateCall(e);
     switch (e.name) {
       case "STEP":
         return this.step(e);
@@ -1013,7 +1012,6 @@ function datetimeArithmetic(
     return { type: tb, f: (x, y) => Math.round(na(x) * y) };
   }
   void pos;
-  void isExactInteger;
   return undefined;
 }
 

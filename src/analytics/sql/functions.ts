@@ -143,8 +143,6 @@ function floorCeil(ceil: boolean): ScalarFn {
   };
 }
 
-const codeOf = (s: string): string => s;
-
 function stringFn(f: (s: string) => string): ScalarFn {
   return {
     minArgs: 1,
@@ -438,5 +436,3 @@ function commonTypeOf(args: Bound[], call: CallExpr): SqlType {
   }
   return out;
 }
-
-void codeOf;

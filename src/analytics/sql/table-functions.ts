@@ -13,7 +13,7 @@ import { HotspotsOp } from "./operators/hotspots.js";
 import { GroupRank } from "./operators/group-rank.js";
 import type { PlannedQuery } from "./planner.js";
 import { singleRelationScope, type ColumnInfo, type Scope } from "./scope.js";
-import { T, isApprox, isExactInteger, isString, varchar } from "./types.js";
+import { T, isApprox, isExactInteger, varchar } from "./types.js";
 
 export const TUMBLING_WINDOW_SECONDS_MIN = 1;
 export const TUMBLING_WINDOW_SECONDS_MAX = 3600;
@@ -163,5 +163,3 @@ export function planTableFunction(f: A.TableFunctionFrom, ctx: TableFunctionCont
       throw compileError(`Unknown table function ${f.name}`, f.pos);
   }
 }
-
-void isString;

@@ -1,0 +1,166 @@
+/**
+ * Programs as users wrote them (AWS guide examples and public repositories), compiled and run unchanged:
+ * the parser must accept their comments, quoting, bare SELECTs and comma joins.
+ */
+import { describe, expect, it } from "vitest";
+import { compileApplication, type InputSchemaDescriptor } from "../src/analytics/sql/engine.js";
+import type { Row } from "../src/analytics/sql/scope.js";
+import { isRowtimeOrdered } from "../src/analytics/sql/testing.js";
+
+const T0 = Date.UTC(2026, 0, 1);
+
+function run(sql: string, inputs: InputSchemaDescriptor[], feed: (push: (stream: string, rows: unknown[][], t: number) => void) => void, output: string): Row[] {
+  const app = compileApplication(sql, inputs);
+  const out: Row[] = [];
+  app.onOutput(output, (rows) => out.push(...rows));
+  const errors: Row[] = [];
+  app.onOutput("error_stream", (rows) => errors.push(...rows));
+  feed((stream, rows, t) => app.push(stream, rows, t));
+  app.advanceTime(app.now() + 3_600_000);
+  expect(errors).toEqual([]);
+  expect(isRowtimeOrdered(out)).toBe(true);
+  return out;
+}
+
+describe("real programs", () => {
+  it("anomaly detection with RANDOM_CUT_FOREST comma-joined to the source, then sorted per second", () => {
+    const sql = `
+-- Creates a temporary in-application stream
+CREATE OR REPLACE STREAM "TEMP_STREAM" (
+   "tickerSymbol" VARCHAR(8),
+   "tradeType"    VARCHAR(4),
+   "price"        DOUBLE,
+   "quantity"    INTEGER,
+   "id"           INTEGER,
+   "ANOMALY_SCORE" DOUBLE);
+
+-- Creates an output stream
+CREATE OR REPLACE STREAM "DESTINATION_SQL_STREAM" (
+   "tickerSymbol"        VARCHAR(8),
+   "tradeType"        VARCHAR(4),
+   "price"        DOUBLE,
+   "quantity"    INTEGER,
+   "id"           INTEGER,
+   "ANOMALY_SCORE"  DOUBLE);
+
+-- Compute an anomaly score for each record in the source stream
+-- using Random Cut Forest
+CREATE OR REPLACE PUMP "STREAM_PUMP" AS INSERT INTO "TEMP_STREAM"
+SELECT STREAM source."tickerSymbol", source."tradeType", rcf."price", rcf."quantity", source."id", rcf."ANOMALY_SCORE" FROM
+  TABLE(RANDOM_CUT_FOREST(
+    CURSOR(SELECT STREAM "price", "quantity" FROM "SOURCE_SQL_STREAM_001")
+  )
+) AS rcf, SOURCE_SQL_STREAM_001 AS source;
+
+-- Sort records by descending anomaly score, insert into output stream events that have an anomaly score higher than 1
+CREATE OR REPLACE PUMP "OUTPUT_PUMP" AS INSERT INTO "DESTINATION_SQL_STREAM"
+SELECT STREAM * FROM "TEMP_STREAM"
+WHERE ANOMALY_SCORE > 1
+ORDER BY FLOOR("TEMP_STREAM".ROWTIME TO SECOND), ANOMALY_SCORE DESC;`;
+    const inputs: InputSchemaDescriptor[] = [
+      {
+        name: "SOURCE_SQL_STREAM_001",
+        columns: [
+          { name: "tickerSymbol", type: "VARCHAR(8)" },
+          { name: "tradeType", type: "VARCHAR(4)" },
+          { name: "price", type: "DOUBLE" },
+          { name: "quantity", type: "INTEGER" },
+          { name: "id", type: "INTEGER" },
+        ],
+      },
+    ];
+    const out = run(
+      sql,
+      inputs,
+      (push) => {
+        // One row per ROWTIME, so the comma join (same-ROWTIME rows) pairs each row with its own score.
+        for (let i = 0; i < 400; i++) push("SOURCE_SQL_STREAM_001", [["AMZN", "BUY", 100 + (i % 10), 10 + (i % 3), i]], T0 + i * 10);
+        push("SOURCE_SQL_STREAM_001", [["AMZN", "SELL", 900, 500, 400]], T0 + 4000);
+      },
+      "DESTINATION_SQL_STREAM",
+    );
+    expect(out.at(-1)?.slice(0, 5)).toEqual(["AMZN", "SELL", 900, 500, 400]);
+    expect(out.at(-1)?.[5]).toBeGreaterThan(1);
+  });
+
+  it("a sliding window with comments between clauses and DECIMAL without precision", () => {
+    const sql = `
+-- Create output stream, which can be used to send to a destination
+CREATE OR REPLACE STREAM "DESTINATION_SQL_STREAM" ("read_date" VARCHAR(16), "heating_and_cooling" DECIMAL);
+-- Create a pump which continuously selects from a source stream (SOURCE_SQL_STREAM_001)
+CREATE OR REPLACE PUMP "STREAM_PUMP" AS INSERT INTO "DESTINATION_SQL_STREAM"
+-- COUNT|AVG|MAX|MIN|SUM|STDDEV_POP|STDDEV_SAMP|VAR_POP|VAR_SAMP)
+SELECT STREAM "read_date", AVG("submeter3_heatcool") OVER TEN_SECOND_SLIDING_WINDOW AS "heating_and_cooling"
+FROM "SOURCE_SQL_STREAM_001"
+-- Results partitioned by ticker_symbol and a 10-second sliding time window
+WINDOW TEN_SECOND_SLIDING_WINDOW AS (
+  PARTITION BY "read_date"
+  RANGE INTERVAL '10' SECOND PRECEDING);
+`;
+    const inputs: InputSchemaDescriptor[] = [
+      { name: "SOURCE_SQL_STREAM_001", columns: [{ name: "read_date", type: "VARCHAR(16)" }, { name: "submeter3_heatcool", type: "DOUBLE" }] },
+    ];
+    const out = run(
+      sql,
+      inputs,
+      (push) => {
+        push("SOURCE_SQL_STREAM_001", [["2026-01-01", 10]], T0);
+        push("SOURCE_SQL_STREAM_001", [["2026-01-01", 13]], T0 + 5000);
+        push("SOURCE_SQL_STREAM_001", [["2026-01-01", 20]], T0 + 16_000);
+      },
+      "DESTINATION_SQL_STREAM",
+    );
+    expect(out).toEqual([
+      ["2026-01-01", 10n, T0],
+      ["2026-01-01", 12n, T0 + 5000],
+      ["2026-01-01", 20n, T0 + 16_000],
+    ]);
+  });
+
+  it("a per-minute count with ROWTIME selected, a bare SELECT around a sub-query, and a sliding MIN", () => {
+    const sql = `
+CREATE OR REPLACE STREAM "DESTINATION_SQL_STREAM" (datetime TIMESTAMP, status INTEGER, statusCount INTEGER);
+CREATE OR REPLACE PUMP "STREAM_PUMP" AS INSERT INTO "DESTINATION_SQL_STREAM"
+SELECT STREAM ROWTIME as datetime,
+"response" as status,
+COUNT(*) AS statusCount FROM "SOURCE_SQL_STREAM_001"
+GROUP BY "response", STEP("SOURCE_SQL_STREAM_001".ROWTIME BY INTERVAL '60' SECOND);
+
+CREATE OR REPLACE STREAM "RULES" (RULE_ID VARCHAR(50), CONTROL_VALUE VARCHAR(200), REQUESTS_COUNT INTEGER, FIRST_REQUEST_RECEIVED_ON TIMESTAMP);
+CREATE OR REPLACE PUMP "RULES_PUMP" AS INSERT INTO "RULES"
+SELECT * FROM (
+    SELECT STREAM
+        'r1' as RULE_ID,
+        "ip" as CONTROL_VALUE,
+        COUNT(*) OVER SLIDING_WINDOW AS REQUESTS_COUNT,
+        MIN("receivedOn") OVER SLIDING_WINDOW AS FIRST_REQUEST_RECEIVED_ON
+    FROM "SOURCE_SQL_STREAM_001"
+    WINDOW SLIDING_WINDOW AS (PARTITION BY "ip" RANGE INTERVAL '1' MINUTE PRECEDING)
+) AS results
+WHERE REQUESTS_COUNT > 1;`;
+    const inputs: InputSchemaDescriptor[] = [
+      {
+        name: "SOURCE_SQL_STREAM_001",
+        columns: [
+          { name: "response", type: "INTEGER" },
+          { name: "ip", type: "VARCHAR(15)" },
+          { name: "receivedOn", type: "TIMESTAMP" },
+        ],
+      },
+    ];
+    const app = compileApplication(sql, inputs);
+    const counts: Row[] = [];
+    const rules: Row[] = [];
+    app.onOutput("DESTINATION_SQL_STREAM", (rows) => counts.push(...rows));
+    app.onOutput("RULES", (rows) => rules.push(...rows));
+    app.push("SOURCE_SQL_STREAM_001", [[200, "1.1.1.1", T0 - 5], [404, "2.2.2.2", T0 - 4]], T0 + 1000);
+    app.push("SOURCE_SQL_STREAM_001", [[200, "1.1.1.1", T0 - 3]], T0 + 2000);
+    app.advanceTime(T0 + 60_000);
+    // DATETIME is the group's ROWTIME: the end of the minute.
+    expect(counts).toEqual([
+      [T0 + 60_000, 200, 2, T0 + 60_000],
+      [T0 + 60_000, 404, 1, T0 + 60_000],
+    ]);
+    expect(rules).toEqual([["r1", "1.1.1.1", 2, T0 - 5, T0 + 2000]]);
+  });
+});
