@@ -242,6 +242,19 @@ describe("SubscribeToShard over the SDK's default HTTP/2 handler", () => {
   });
 });
 
+describe("SubscribeToShard over the SDK with an HTTP/1.1 handler (chunked event stream)", () => {
+  it("receives the records put after subscribing", async () => {
+    const client = kinesisClient(tributary.endpoint, { handler: "http1" });
+    const { name, consumerArn } = await streamWithConsumer(client, "h1sub");
+    const sub = await Subscription.open(client, consumerArn, "shardId-000000000000", { Type: "LATEST" });
+    const received = sub.records(3);
+    for (let i = 0; i < 3; i++) await client.send(new PutRecordCommand({ StreamName: name, PartitionKey: "k", Data: bytes(`h1-${i}`) }));
+    expect((await received).data).toEqual(["h1-0", "h1-1", "h1-2"]);
+    sub.close();
+    client.destroy();
+  });
+});
+
 describe("SubscribeToShard takeover (virtual clock)", () => {
   const clock = new VirtualClock(Date.now());
   const t = useTributary({ clock });
