@@ -56,6 +56,10 @@ export function settingsFromFlags(values: Record<string, string | undefined>): R
 /** `tributary faults set|clear|show`: talks to a running server's admin endpoint. Returns the exit code. */
 export async function runFaultsCommand(argv: readonly string[], io: CliIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const [action, ...rest] = argv;
+  if (action === "help" || action === "--help" || action === "-h") {
+    io.out(FAULTS_USAGE);
+    return 0;
+  }
   let values: Record<string, string | undefined>;
   try {
     values = parseArgs({
