@@ -293,6 +293,17 @@ describe.each(HANDLER_KINDS)("records over %s", (handler) => {
     const after = await client.send(new PutRecordCommand({ StreamName: name, PartitionKey: "k", ExplicitHashKey: "5", Data: bytes("after") }));
     expect(after.ShardId).toBe("shardId-000000000002");
 
+    // The parent's EndingSequenceNumber is at or after its last record; after it there is only the end.
+    const ending = byId.get(parent)!.SequenceNumberRange!.EndingSequenceNumber!;
+    const lastBefore = (await readAll(client, await iterator(client, name, parent, "TRIM_HORIZON"))).data.length;
+    expect(lastBefore).toBe(3);
+    const afterEnd = await client.send(new GetRecordsCommand({ ShardIterator: await iterator(client, name, parent, "AFTER_SEQUENCE_NUMBER", { StartingSequenceNumber: ending }) }));
+    expect(afterEnd.Records).toEqual([]);
+    expect(afterEnd.NextShardIterator).toBeUndefined();
+    expect(afterEnd.ChildShards).toHaveLength(2);
+    const atEnd = await readAll(client, await iterator(client, name, parent, "AT_SEQUENCE_NUMBER", { StartingSequenceNumber: ending }));
+    expect(atEnd.data).toEqual(["before-2"]);
+
     const drained = await readAll(client, openIterator);
     expect(drained.data).toEqual(["before-0", "before-1", "before-2"]);
     let end = drained.last;
@@ -337,6 +348,13 @@ describe.each(HANDLER_KINDS)("records over %s", (handler) => {
       AdjacentParentShardId: "shardId-000000000001",
       HashKeyRange: { StartingHashKey: "0", EndingHashKey: "226854911280625642308916404954512140969" },
     });
+    for (const parent of ["shardId-000000000000", "shardId-000000000001"]) {
+      const end = await client.send(new GetRecordsCommand({ ShardIterator: await iterator(client, name, parent, "TRIM_HORIZON") }));
+      expect(end.NextShardIterator).toBeUndefined();
+      expect(end.ChildShards).toEqual([
+        { ShardId: "shardId-000000000003", ParentShards: ["shardId-000000000000", "shardId-000000000001"], HashKeyRange: { StartingHashKey: "0", EndingHashKey: "226854911280625642308916404954512140969" } },
+      ]);
+    }
     const closed = await errorOf(client.send(new MergeShardsCommand({ StreamName: name, ShardToMerge: "shardId-000000000001", AdjacentShardToMerge: "shardId-000000000002" })));
     expect(closed.message).toContain("has already been merged or split");
 
