@@ -9,6 +9,7 @@
  *        [--record-bytes 100] [--shards 4] [--storage memory|file] [--fsync never|always]
  */
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -26,6 +27,7 @@ const SECRET = "bench-secret-access-key";
 const ACCOUNT = "000000000000";
 const STREAM = "auth-bench";
 const START_TIMEOUT_MS = 60_000;
+const CLOCK_TICKS_PER_SECOND = 100;
 
 interface LoadJob {
   port: number;
@@ -91,7 +93,14 @@ async function runLoad(job: LoadJob): Promise<LoadResult> {
 
 interface Server {
   port: number;
+  pid: number;
   stop(): Promise<void>;
+}
+
+/** The process's user + system CPU seconds so far (Linux /proc; clock ticks are 1/100 s). */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
 }
 
 function startServer(args: string[]): Promise<Server> {
@@ -111,6 +120,7 @@ function startServer(args: string[]): Promise<Server> {
       child.stdout.off("data", onData);
       resolve({
         port: Number(m[1]),
+        pid: child.pid!,
         stop: () =>
           new Promise<void>((done) => {
             child.once("exit", () => done());
@@ -159,6 +169,7 @@ async function main(): Promise<void> {
   const policy = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["kinesis:PutRecords", "kinesis:Describe*", "kinesis:CreateStream", "kinesis:ListStreams"], Resource: "*" }] };
   await writeFile(credentials, JSON.stringify({ users: [{ accessKeyId: ACCESS_KEY_ID, secretAccessKey: SECRET, accountId: ACCOUNT, policy }] }));
   const best: Record<string, LoadResult | undefined> = {};
+  const cpu: Record<string, number[]> = {};
   try {
     for (let round = 0; round < Number(values.rounds); round++) {
       for (const mode of ["off", "sigv4"] as const) {
@@ -169,6 +180,7 @@ async function main(): Promise<void> {
         try {
           await waitReadyOrSigned(server.port, mode);
           await ensureStreamSigned(server.port, Number(values.shards), mode);
+          const cpuBefore = cpuSeconds(server.pid);
           const result = await runGenerator({
             port: server.port,
             seconds: Number(values.seconds),
@@ -176,8 +188,14 @@ async function main(): Promise<void> {
             records: Number(values.records),
             recordBytes: Number(values["record-bytes"]),
           });
+          // Server CPU per request is what auth adds to; it holds even when other work shares the cores.
+          const cpuUsPerRequest = ((cpuSeconds(server.pid) - cpuBefore) * 1e6) / (result.requests + 1);
+          (cpu[mode] ??= []).push(cpuUsPerRequest);
           const rate = result.records / result.seconds;
-          process.stdout.write(`round ${round + 1} auth ${mode.padEnd(5)} ${Math.round(rate).toLocaleString("en")} records/s, ${(result.bytes / result.seconds / 1e6).toFixed(1)} MB/s data, ${result.failures} failed requests\n`);
+          process.stdout.write(
+            `round ${round + 1} auth ${mode.padEnd(5)} ${Math.round(rate).toLocaleString("en")} records/s, ${(result.bytes / result.seconds / 1e6).toFixed(1)} MB/s data, ` +
+              `server CPU ${Math.round(cpuUsPerRequest)} us/request, ${result.failures} failed requests\n`,
+          );
           const previous = best[mode];
           if (previous === undefined || rate > previous.records / previous.seconds) best[mode] = result;
         } finally {
@@ -195,6 +213,16 @@ async function main(): Promise<void> {
     `\n| PutRecords (${values.records} x ${values["record-bytes"]} B, ${values.callers} callers, ${values.storage}${values.storage === "file" ? `, fsync ${values.fsync}` : ""}) | records/s |\n|---|---|\n` +
       `| --auth off | ${Math.round(off).toLocaleString("en")} |\n| --auth sigv4 | ${Math.round(sigv4).toLocaleString("en")} |\n` +
       `| sigv4 vs off | ${(((sigv4 - off) / off) * 100).toFixed(1)}% |\n`,
+  );
+  const median = (xs: number[] | undefined) => {
+    const sorted = [...(xs ?? [])].sort((a, b) => a - b);
+    return sorted[Math.floor(sorted.length / 2)] ?? NaN;
+  };
+  const cpuOff = median(cpu.off);
+  const cpuSigv4 = median(cpu.sigv4);
+  process.stdout.write(
+    `\n| server CPU per PutRecords request (median of rounds) | us |\n|---|---|\n| --auth off | ${Math.round(cpuOff)} |\n| --auth sigv4 | ${Math.round(cpuSigv4)} |\n` +
+      `| CPU-bound throughput, sigv4 vs off | ${((cpuOff / cpuSigv4 - 1) * 100).toFixed(1)}% |\n`,
   );
 }
 
