@@ -169,24 +169,39 @@ class VarianceAcc implements Accumulator {
 
 /** MIN/MAX with a monotonic deque: values that can never be the answer again are dropped on arrival. */
 class MinMaxAcc implements Accumulator {
-  private q = new Deque<{ v: unknown; seq: number }>();
+  // Parallel deques (values and their arrival numbers) rather than one of objects: no allocation per row.
+  private vals = new Deque<unknown>();
+  private seqs = new Deque<number>();
   private added = 0;
   private removed = 0;
   constructor(private readonly max: boolean) {}
   add(v: unknown): void {
     const seq = this.added++;
     if (v == null) return;
-    const q = this.q;
-    if (this.max) while (q.length > 0 && (q.last()!.v as number) < (v as number)) q.pop();
-    else while (q.length > 0 && (q.last()!.v as number) > (v as number)) q.pop();
-    q.push({ v, seq });
+    const vals = this.vals;
+    if (this.max) {
+      while (vals.length > 0 && (vals.last() as number) < (v as number)) {
+        vals.pop();
+        this.seqs.pop();
+      }
+    } else {
+      while (vals.length > 0 && (vals.last() as number) > (v as number)) {
+        vals.pop();
+        this.seqs.pop();
+      }
+    }
+    vals.push(v);
+    this.seqs.push(seq);
   }
   remove(): void {
     const seq = this.removed++;
-    if (this.q.first()?.seq === seq) this.q.shift();
+    if (this.seqs.first() === seq) {
+      this.seqs.shift();
+      this.vals.shift();
+    }
   }
   result(): unknown {
-    return this.q.length === 0 ? null : this.q.first()!.v;
+    return this.vals.length === 0 ? null : this.vals.first();
   }
 }
 

@@ -22,8 +22,9 @@ export class Deque<T> {
   }
   shift(): T | undefined {
     if (this.head >= this.items.length) return undefined;
-    const v = this.items[this.head];
-    this.items[this.head++] = undefined;
+    // The slot is not cleared: writing `undefined` would turn an array of doubles into boxed elements.
+    // Dead slots are dropped by the compaction below, so memory stays within twice the live window.
+    const v = this.items[this.head++];
     // Compact once the dead prefix dominates, so memory stays proportional to the live window.
     if (this.head > 1024 && this.head * 2 > this.items.length) {
       this.items = this.items.slice(this.head);

@@ -18,13 +18,10 @@ export interface SlidingWindowPlan {
   aggs: AggCall[];
 }
 
-interface Entry {
-  rt: number;
-  vals: unknown[];
-}
-
+/** A partition's window as parallel deques (ROWTIMEs, and each aggregate's argument values): no object per row. */
 interface Partition {
-  buf: Deque<Entry>;
+  rts: Deque<number>;
+  cols: Deque<unknown>[];
   accs: Accumulator[];
 }
 
@@ -39,40 +36,35 @@ class WindowState {
     this.slots = plan.aggs.map((a) => a.slot);
   }
 
+  private removeOldest(p: Partition): void {
+    p.rts.shift();
+    for (let k = 0; k < p.accs.length; k++) (p.accs[k] as Accumulator).remove((p.cols[k] as Deque<unknown>).shift());
+  }
+
   evict(p: Partition, oldestKeptRt: number): void {
-    const buf = p.buf;
-    for (;;) {
-      const e = buf.first();
-      if (!e || e.rt >= oldestKeptRt) return;
-      buf.shift();
-      for (let k = 0; k < p.accs.length; k++) (p.accs[k] as Accumulator).remove(e.vals[k]);
-    }
+    const rts = p.rts;
+    while (rts.length > 0 && (rts.first() as number) < oldestKeptRt) this.removeOldest(p);
   }
 
   apply(r: Row, rt: number, post: Row): void {
     const key = this.hashKey(r);
+    const n = this.argFns.length;
     let p = this.parts.get(key);
     if (!p) {
-      p = { buf: new Deque(), accs: this.plan.aggs.map(createAccumulator) };
+      p = { rts: new Deque(), cols: this.plan.aggs.map(() => new Deque<unknown>()), accs: this.plan.aggs.map(createAccumulator) };
       this.parts.set(key, p);
     }
     const frame = this.plan.frame;
     if (frame.kind === "RANGE") this.evict(p, rt - frame.ms);
-    const n = this.argFns.length;
-    const vals = new Array<unknown>(n);
+    const keep = frame.kind !== "UNBOUNDED";
     for (let k = 0; k < n; k++) {
       const v = (this.argFns[k] as Eval)(r);
-      vals[k] = v;
+      if (keep) (p.cols[k] as Deque<unknown>).push(v);
       (p.accs[k] as Accumulator).add(v, rt);
     }
-    if (frame.kind !== "UNBOUNDED") {
-      p.buf.push({ rt, vals });
-      if (frame.kind === "ROWS") {
-        while (p.buf.length > frame.n + 1) {
-          const e = p.buf.shift() as Entry;
-          for (let k = 0; k < n; k++) (p.accs[k] as Accumulator).remove(e.vals[k]);
-        }
-      }
+    if (keep) {
+      p.rts.push(rt);
+      if (frame.kind === "ROWS") while (p.rts.length > frame.n + 1) this.removeOldest(p);
     }
     for (let k = 0; k < n; k++) post[this.slots[k] as number] = (p.accs[k] as Accumulator).result();
   }
@@ -83,7 +75,7 @@ class WindowState {
     if (frame.kind !== "RANGE") return;
     for (const [key, p] of this.parts) {
       this.evict(p, nowMs - frame.ms);
-      if (p.buf.length === 0) this.parts.delete(key);
+      if (p.rts.length === 0) this.parts.delete(key);
     }
   }
 }
