@@ -384,6 +384,12 @@ GROUP BY FLOOR("SOURCE_SQL_STREAM_001".ROWTIME TO MINUTE);`).message,
       'Window "W" is not defined at line 2, column 67',
     );
     expect(compileErrorOf(`CREATE STREAM "O" (n BIGINT); CREATE STREAM "O" (m BIGINT);`).message).toContain('Stream "O" already exists');
+    expect(() => compileApplication(`CREATE STREAM "O" (n BIGINT); CREATE OR REPLACE STREAM "O" (m BIGINT);`, SRC)).not.toThrow();
+    expect(
+      compileErrorOf(`CREATE STREAM "O" (n DOUBLE); CREATE PUMP P AS INSERT INTO "O" SELECT STREAM "temp" FROM "SOURCE_SQL_STREAM_001";
+        CREATE OR REPLACE STREAM "O" (m BIGINT);`).message,
+    ).toContain('Stream "O" cannot be replaced after a pump uses it');
+    expect(compileErrorOf(`CREATE STREAM "${"X".repeat(33)}" (n BIGINT);`).message).toContain("longer than 32 characters");
     expect(compileErrorOf(`CREATE STREAM "O" (n BIGINT);\nCREATE PUMP "P" AS INSERT INTO "O" SELECT STREAM * FROM "error_stream";`).message).toContain(
       "error_stream cannot be read",
     );

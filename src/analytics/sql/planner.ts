@@ -86,6 +86,9 @@ export class Planner {
     if (existing && (existing.kind !== "app" || !s.orReplace)) {
       throw compileError(`Stream ${quoteName(s.name)} already exists`, s.pos);
     }
+    if (existing && this.graph.pumps.some((p) => p.target === s.name || p.sources.includes(s.name))) {
+      throw compileError(`Stream ${quoteName(s.name)} cannot be replaced after a pump uses it`, s.pos);
+    }
     if (this.graph.tables.has(s.name)) throw compileError(`${quoteName(s.name)} is already a reference table`, s.pos);
     if (s.name.length > IN_APP_NAME_CHARS_MAX) {
       throw compileError(`Stream name ${quoteName(s.name)} is longer than ${IN_APP_NAME_CHARS_MAX} characters`, s.pos);
