@@ -14,13 +14,13 @@
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { formatSummary, profileFiles, summarizeProfile } from "./kinesis-profile-summary.js";
-import type { LatencyResult, LoadJob, LoadResult, ThroughputResult } from "./load/jobs.js";
+import type { LatencyResult, LoadJob, LoadResult, PutJob, ThroughputResult } from "./load/jobs.js";
 import { describeMachine, machineInfo } from "./lib/machine.js";
 import { residentBytes, RssSampler, startKinesaliteProcess, startTributaryProcess, type ServerProcess } from "./lib/servers.js";
 import { ensureConsumer, ensureStream, waitReady } from "./lib/setup.js";
@@ -125,76 +125,97 @@ interface SystemResults {
   payloadBytesWritten: number;
 }
 
-/** Runs every selected scenario against one system; in profile mode Tributary restarts per scenario. */
-async function benchSystem(system: SystemName): Promise<SystemResults> {
-  const dataDir = await mkdtemp(join(tmpdir(), `bench-${system}-`));
-  const profiling = profileDir !== undefined && system === "tributary";
-  let server: ServerProcess | undefined;
-  let consumerArn: string | undefined;
-  let shardIds: string[] = [];
-  let sampler: RssSampler | undefined;
-  const out: SystemResults = { results: new Map(), rssPeakBytes: 0, rssAfterBytes: Number.NaN, payloadBytesWritten: 0 };
+/**
+ * One system under test: its server process, its streams, and its results. Both systems stay up for the
+ * whole run and each scenario runs against one and then the other, so that both meet the same background
+ * load on the machine. In profile mode Tributary restarts per scenario (one CPU profile each).
+ */
+class SystemUnderTest {
+  readonly out: SystemResults = { results: new Map(), rssPeakBytes: 0, rssAfterBytes: Number.NaN, payloadBytesWritten: 0 };
+  private server: ServerProcess | undefined;
+  private sampler: RssSampler | undefined;
+  private consumerArn: string | undefined;
+  private shardIds: string[] = [];
+  private dataDir = "";
+  private readonly profiling: boolean;
 
-  const start = async (scenario: ScenarioId | undefined): Promise<ServerProcess> => {
-    if (server !== undefined) await server.stop();
+  constructor(readonly system: SystemName) {
+    this.profiling = profileDir !== undefined && system === "tributary";
+  }
+
+  supports(scenario: ScenarioId): boolean {
+    return this.system === "tributary" || (scenario !== "put-h2" && scenario !== "delivery-subscribe" && scenario !== "bulk-write");
+  }
+
+  async open(): Promise<void> {
+    this.dataDir = await mkdtemp(join(tmpdir(), `bench-${this.system}-`));
+    if (!this.profiling) await this.start(undefined);
+  }
+
+  async run(scenario: ScenarioId): Promise<void> {
+    if (scenario === "drain" && !this.out.results.has("put-100")) {
+      // Something to drain when put-100 was not selected: fill the stream first, unmeasured.
+      const s = this.server ?? (await this.start(undefined));
+      progress(`${this.system}: filling ${STREAMS["put-100"]} for the drain`);
+      await this.put(s.port, STREAMS["put-100"], 100, "http1");
+    }
+    const s = this.profiling ? await this.start(scenario) : this.server!;
+    progress(`${this.system}: ${scenario}`);
+    const result = scenario === "bulk-write" ? await this.bulkWrite(s) : await this.runOne(scenario, s.port);
+    this.out.results.set(scenario, result);
+    if (result.kind === "throughput") {
+      if (scenario !== "drain") this.out.payloadBytesWritten += result.payloadBytes;
+      progress(`${this.system}: ${scenario}: ${Math.round(result.records / result.seconds).toLocaleString("en-US")} records/s, load generator CPU ${result.clientCpuPercent.toFixed(0)}% of a core`);
+    }
+    this.sampler!.sample();
+  }
+
+  /** Resident memory after the run, once the server has been idle for a moment. */
+  finish(): void {
+    if (this.server !== undefined) this.out.rssAfterBytes = this.sampler!.sample();
+    this.out.rssPeakBytes = this.sampler?.peakBytes ?? Number.NaN;
+  }
+
+  async close(): Promise<void> {
+    this.sampler?.stop();
+    await this.server?.stop();
+    if (this.dataDir !== "") await rm(this.dataDir, { recursive: true, force: true });
+  }
+
+  private async start(scenario: ScenarioId | undefined): Promise<ServerProcess> {
+    await this.server?.stop();
     let cpuProfileDir: string | undefined;
-    if (profiling && scenario !== undefined) {
-      cpuProfileDir = join(profileDir, scenario);
+    if (this.profiling && scenario !== undefined) {
+      cpuProfileDir = join(profileDir!, scenario);
       mkdirSync(cpuProfileDir, { recursive: true });
     }
-    server = system === "tributary" ? await startTributaryProcess({ repoDir: REPO_DIR, dataDir, cpuProfileDir }) : await startKinesaliteProcess(REPO_DIR);
-    if (sampler === undefined) sampler = new RssSampler(server.pid);
-    else sampler.follow(server.pid);
+    const server = this.system === "tributary" ? await startTributaryProcess({ repoDir: REPO_DIR, dataDir: this.dataDir, cpuProfileDir }) : await startKinesaliteProcess(REPO_DIR);
+    this.server = server;
+    if (this.sampler === undefined) this.sampler = new RssSampler(server.pid);
+    else this.sampler.follow(server.pid);
     await waitReady(server.port);
-    const port = server.port;
-    for (const name of [STREAMS["put-100"], STREAMS["put-1k"], STREAMS["put-h2"], STREAMS.bulk]) await ensureStream(port, name, SHARDS);
-    const latency = await ensureStream(port, STREAMS.latency, SHARDS);
-    shardIds = latency.shardIds;
-    if (system === "tributary") consumerArn = await ensureConsumer(port, latency.arn, "bench-consumer");
+    for (const name of [STREAMS["put-100"], STREAMS["put-1k"], STREAMS["put-h2"], STREAMS.bulk]) await ensureStream(server.port, name, SHARDS);
+    const latency = await ensureStream(server.port, STREAMS.latency, SHARDS);
+    this.shardIds = latency.shardIds;
+    if (this.system === "tributary") this.consumerArn = await ensureConsumer(server.port, latency.arn, "bench-consumer");
     return server;
-  };
-
-  const put = (port: number, streamName: string, recordBytes: number, transport: "http1" | "http2", extra: Partial<LoadJob> = {}) =>
-    runLoad({ kind: "put", port, transport, streamName, recordBytes, recordsPerRequest: RECORDS_PER_PUT_REQUEST, callers: PUT_CALLERS, warmupSeconds, seconds, ...extra } as LoadJob);
-
-  try {
-    if (!profiling) await start(undefined);
-    for (const scenario of only) {
-      if (system === "kinesalite" && (scenario === "put-h2" || scenario === "delivery-subscribe")) continue;
-      if (scenario === "drain" && !out.results.has("put-100")) {
-        // Something to drain when put-100 was not selected: fill the stream first, unmeasured.
-        const s = server ?? (await start(undefined));
-        progress(`${system}: filling ${STREAMS["put-100"]} for the drain`);
-        await put(s.port, STREAMS["put-100"], 100, "http1");
-      }
-      const s = profiling ? await start(scenario) : server!;
-      progress(`${system}: ${scenario}`);
-      const result = await runScenario(scenario, s.port, put, shardIds, consumerArn);
-      out.results.set(scenario, result);
-      if (result.kind === "throughput") progress(`${system}: ${scenario}: ${Math.round(result.records / result.seconds).toLocaleString("en-US")} records/s, load generator CPU ${result.clientCpuPercent.toFixed(0)}% of a core`);
-      if (result.kind === "throughput") out.payloadBytesWritten += scenario === "drain" ? 0 : result.payloadBytes;
-      if (profiling) sampler!.sample();
-    }
-    if (writeGb > 0 && system === "tributary") {
-      const s = profiling ? await start("bulk-write") : server!;
-      progress(`${system}: writing ${writeGb} GB of 1 KiB records for the memory check`);
-      const result = await put(s.port, STREAMS.bulk, 1024, "http1", { seconds: 24 * 3600, warmupSeconds: 0, payloadBytesMax: writeGb * GB });
-      out.results.set("bulk-write", result);
-      out.payloadBytesWritten += (result as ThroughputResult).payloadBytes;
-      await sleep(SETTLE_BEFORE_RSS_MS);
-      out.rssAfterBulkBytes = residentBytes(s.pid);
-    }
-    if (server !== undefined) {
-      await sleep(SETTLE_BEFORE_RSS_MS);
-      out.rssAfterBytes = sampler!.sample();
-    }
-    out.rssPeakBytes = sampler?.peakBytes ?? Number.NaN;
-  } finally {
-    sampler?.stop();
-    await (server as ServerProcess | undefined)?.stop();
-    await rm(dataDir, { recursive: true, force: true });
   }
-  return out;
+
+  private put(port: number, streamName: string, recordBytes: number, transport: "http1" | "http2", extra: Partial<PutJob> = {}): Promise<LoadResult> {
+    return runLoad({ kind: "put", port, transport, streamName, recordBytes, recordsPerRequest: RECORDS_PER_PUT_REQUEST, callers: PUT_CALLERS, warmupSeconds, seconds, ...extra });
+  }
+
+  private async bulkWrite(s: ServerProcess): Promise<LoadResult> {
+    progress(`${this.system}: writing ${writeGb} GB of 1 KiB records for the memory check`);
+    const result = await this.put(s.port, STREAMS.bulk, 1024, "http1", { seconds: 24 * 3600, warmupSeconds: 0, payloadBytesMax: writeGb * GB });
+    await sleep(SETTLE_BEFORE_RSS_MS);
+    this.out.rssAfterBulkBytes = residentBytes(s.pid);
+    return result;
+  }
+
+  private runOne(scenario: ScenarioId, port: number): Promise<LoadResult> {
+    return runScenario(scenario, port, (p, stream, bytes, transport) => this.put(p, stream, bytes, transport), this.shardIds, this.consumerArn);
+  }
 }
 
 async function runScenario(
@@ -309,7 +330,7 @@ const DOC_BEGIN = "<!-- bench:begin (generated by npm run bench; edit outside th
 const DOC_END = "<!-- bench:end -->";
 
 /** Replaces the generated part of docs/performance.md and keeps whatever was written around it. */
-function writeDoc(table: string, command: string): void {
+function writeDoc(table: string, command: string, loadAtStart: number): void {
   const path = join(REPO_DIR, "docs", "performance.md");
   const generated = [
     DOC_BEGIN,
@@ -318,6 +339,10 @@ function writeDoc(table: string, command: string): void {
     `Reproduce with \`${command}\` (Tributary: file backend, \`--fsync always\`; kinesalite 3.3.3: in memory, its default).`,
     "",
     table,
+    "",
+    "- *Tributary advantage*: Tributary ÷ kinesalite for throughput, kinesalite ÷ Tributary for latency and memory (above 1× means Tributary is better).",
+    "- Delivery latency runs from sending the PutRecord to receiving the record, so it includes the put itself.",
+    `- The load generator is one process of its own (see bench/load/) using a few percent of a core; 1-minute load average ${loadAtStart.toFixed(1)} at the start of the run and ${(loadavg()[0] ?? 0).toFixed(1)} at its end (other work on the machine skews the figures, tails most).`,
     DOC_END,
   ].join("\n");
   let text = existsSync(path) ? readFileSync(path, "utf8") : `# Performance\n\n${DOC_BEGIN}\n${DOC_END}\n`;
@@ -330,12 +355,23 @@ function writeDoc(table: string, command: string): void {
 }
 
 async function main(): Promise<void> {
+  const loadAtStart = loadavg()[0] ?? 0;
   buildIfStale();
-  const results = new Map<SystemName, SystemResults>();
-  for (const system of systems) results.set(system, await benchSystem(system));
+  if (loadAtStart > machineInfo().cpus) progress(`warning: load average ${loadAtStart.toFixed(1)} on ${machineInfo().cpus} CPUs; other work will skew the figures`);
+  const suts = systems.map((system) => new SystemUnderTest(system));
+  try {
+    for (const sut of suts) await sut.open();
+    const scenarios: ScenarioId[] = [...only, ...(writeGb > 0 ? (["bulk-write"] as const) : [])];
+    for (const scenario of scenarios) for (const sut of suts) if (sut.supports(scenario)) await sut.run(scenario);
+    await sleep(SETTLE_BEFORE_RSS_MS);
+    for (const sut of suts) sut.finish();
+  } finally {
+    for (const sut of suts) await sut.close();
+  }
+  const results = new Map(suts.map((sut) => [sut.system, sut.out]));
   const table = markdownTable(buildRows(results.get("tributary"), results.get("kinesalite")));
   const command = ["npm run bench", ...(process.argv.length > 2 ? ["--", ...process.argv.slice(2)] : [])].join(" ");
-  console.log(`\nMachine: ${describeMachine(machineInfo())}\nCommand: ${command}\n\n${table}\n`);
+  console.log(`\nMachine: ${describeMachine(machineInfo())}; load average ${loadAtStart.toFixed(1)} → ${(loadavg()[0] ?? 0).toFixed(1)}\nCommand: ${command}\n\n${table}\n`);
   if (profileDir !== undefined) {
     const summaries: string[] = [];
     for (const scenario of [...only, ...(writeGb > 0 ? ["bulk-write"] : [])]) {
@@ -347,7 +383,7 @@ async function main(): Promise<void> {
     console.log(summaries.join("\n"));
   }
   const fullRun = !quick && !args["no-doc"] && args.only === undefined && profileDir === undefined && systems.length === 2;
-  if (fullRun) writeDoc(table, command);
+  if (fullRun) writeDoc(table, command, loadAtStart);
 }
 
 main().catch((error: unknown) => {
