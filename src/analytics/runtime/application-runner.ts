@@ -8,6 +8,7 @@
  * row it produced was written, so the positions saved for LAST_STOPPED_POINT never skip a record whose
  * results were not delivered; stop() drains everything in flight first, so nothing is read twice either.
  */
+import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import type { Worker } from "node:worker_threads";
 import type { StreamRef } from "../../core/arn.js";
 import type { Clock } from "../../core/clock.js";
@@ -220,6 +221,8 @@ export class ApplicationRunner {
       if (records.length > 0) {
         reader.safeMs = records[records.length - 1]!.arrivalMs;
         this.postBatch(source, reader, streamIndex, records, result.nextOffset, ended);
+        // Reads from memory settle as microtasks only; yield so API requests are not starved.
+        await yieldToEventLoop();
       } else {
         this.releaseCredit(reader);
         if (result.nextOffset !== reader.position.offset) {
@@ -363,6 +366,9 @@ export class ApplicationRunner {
         } catch (error) {
           this.deps.logger.warn("analytics output write failed", { application: this.start.spec.key, stream: target.stream.streamName, error });
         }
+        // Writes to the memory backend settle as microtasks only: yield between chunks so a long output
+        // queue cannot hold the event loop (and with it every API request) for its whole length.
+        await yieldToEventLoop();
         if (entries.length === 0) break;
         if (this.failed || (this.stopping && attempt >= 1)) {
           this.deps.logger.error("analytics output records dropped", { application: this.start.spec.key, stream: target.stream.streamName, count: entries.length });
