@@ -9,6 +9,7 @@
  *   npm run bench -- --profile /tmp/prof       # Tributary only, one CPU profile per scenario, summarised
  *   npm run bench -- --write-gb 10             # also write 10 GB and report the server's RSS afterwards
  *   npm run bench -- --only put-100,drain --systems tributary
+ *   --rounds 3: each scenario three times (alternating the systems), the median reported
  *   --no-build: use dist/ as it is (it is still built when missing); --no-doc: leave docs/ alone.
  */
 import { spawn, spawnSync } from "node:child_process";
@@ -49,6 +50,7 @@ const { values: args } = parseArgs({
     "write-gb": { type: "string", default: "0" },
     "no-doc": { type: "boolean", default: false },
     "no-build": { type: "boolean", default: false },
+    rounds: { type: "string", default: "1" },
   },
 });
 
@@ -58,6 +60,8 @@ const warmupSeconds = quick ? 0 : Math.min(1, seconds / 4);
 const latencyCalls = quick ? 100 : 5_000;
 const deliveryRecords = quick ? 50 : 2_000;
 const writeGb = Number(args["write-gb"]);
+const rounds = Number(args.rounds);
+if (!Number.isInteger(rounds) || rounds < 1) throw new Error("--rounds must be a positive integer");
 const profileDir = args.profile;
 const systems = args.systems.split(",").map((s) => s.trim()) as SystemName[];
 const only = args.only === undefined ? [...SCENARIOS] : (args.only.split(",").map((s) => s.trim()) as ScenarioId[]);
@@ -118,7 +122,9 @@ function runLoad(job: LoadJob): Promise<LoadResult> {
 }
 
 interface SystemResults {
+  /** The median of the rounds (records/s; each latency percentile on its own). */
   results: Map<ScenarioId, LoadResult>;
+  rounds: Map<ScenarioId, LoadResult[]>;
   rssPeakBytes: number;
   rssAfterBytes: number;
   rssAfterBulkBytes?: number;
@@ -131,7 +137,7 @@ interface SystemResults {
  * load on the machine. In profile mode Tributary restarts per scenario (one CPU profile each).
  */
 class SystemUnderTest {
-  readonly out: SystemResults = { results: new Map(), rssPeakBytes: 0, rssAfterBytes: Number.NaN, payloadBytesWritten: 0 };
+  readonly out: SystemResults = { results: new Map(), rounds: new Map(), rssPeakBytes: 0, rssAfterBytes: Number.NaN, payloadBytesWritten: 0 };
   private server: ServerProcess | undefined;
   private sampler: RssSampler | undefined;
   private consumerArn: string | undefined;
@@ -163,11 +169,16 @@ class SystemUnderTest {
     progress(`${this.system}: ${scenario}`);
     const result = scenario === "bulk-write" ? await this.bulkWrite(s) : await this.runOne(scenario, s.port);
     this.out.results.set(scenario, result);
+    this.out.rounds.set(scenario, [...(this.out.rounds.get(scenario) ?? []), result]);
     if (result.kind === "throughput") {
       if (scenario !== "drain") this.out.payloadBytesWritten += result.payloadBytes;
       progress(`${this.system}: ${scenario}: ${Math.round(result.records / result.seconds).toLocaleString("en-US")} records/s, load generator CPU ${result.clientCpuPercent.toFixed(0)}% of a core`);
     }
     this.sampler!.sample();
+  }
+
+  combineRounds(): void {
+    for (const [scenario, results] of this.out.rounds) this.out.results.set(scenario, medianResult(results));
   }
 
   /** Resident memory after the run, once the server has been idle for a moment. */
@@ -245,6 +256,24 @@ async function runScenario(
     case "bulk-write":
       throw new Error("bulk-write runs on its own");
   }
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor((sorted.length - 1) / 2)]!;
+}
+
+/** The round with the median rate (throughput), or each latency figure's median across the rounds. */
+function medianResult(results: LoadResult[]): LoadResult {
+  const first = results[0]!;
+  if (results.length === 1) return first;
+  if (first.kind === "throughput") {
+    const rates = results.map((r) => (r.kind === "throughput" ? r.records / r.seconds : 0));
+    return results[rates.indexOf(median(rates))]!;
+  }
+  const latencies = results.flatMap((r) => (r.kind === "latency" ? [r.latency] : []));
+  const pick = (f: (l: (typeof latencies)[number]) => number) => median(latencies.map(f));
+  return { kind: "latency", latency: { count: pick((l) => l.count), p50Ms: pick((l) => l.p50Ms), p99Ms: pick((l) => l.p99Ms), maxMs: pick((l) => l.maxMs), meanMs: pick((l) => l.meanMs) } };
 }
 
 function throughput(r: SystemResults | undefined, id: ScenarioId): ThroughputResult | undefined {
@@ -341,6 +370,7 @@ function writeDoc(table: string, command: string, loadAtStart: number): void {
     table,
     "",
     "- *Tributary advantage*: Tributary ÷ kinesalite for throughput, kinesalite ÷ Tributary for latency and memory (above 1× means Tributary is better).",
+    `- ${rounds === 1 ? "One round per scenario" : `Each figure is the median of ${rounds} rounds`}; the systems take turns scenario by scenario, so both meet the same background load.`,
     "- Delivery latency runs from sending the PutRecord to receiving the record, so it includes the put itself.",
     `- The load generator is one process of its own (see bench/load/) using a few percent of a core; 1-minute load average ${loadAtStart.toFixed(1)} at the start of the run and ${(loadavg()[0] ?? 0).toFixed(1)} at its end (other work on the machine skews the figures, tails most).`,
     DOC_END,
@@ -362,7 +392,11 @@ async function main(): Promise<void> {
   try {
     for (const sut of suts) await sut.open();
     const scenarios: ScenarioId[] = [...only, ...(writeGb > 0 ? (["bulk-write"] as const) : [])];
-    for (const scenario of scenarios) for (const sut of suts) if (sut.supports(scenario)) await sut.run(scenario);
+    for (const scenario of scenarios) {
+      const times = scenario === "bulk-write" ? 1 : rounds;
+      for (let round = 0; round < times; round++) for (const sut of suts) if (sut.supports(scenario)) await sut.run(scenario);
+    }
+    for (const sut of suts) sut.combineRounds();
     await sleep(SETTLE_BEFORE_RSS_MS);
     for (const sut of suts) sut.finish();
   } finally {
