@@ -26,8 +26,12 @@ const explicit = (n: number, content: Buffer) => der(0xa0 | n, content);
 const booleanTrue = () => Buffer.from([0x01, 0x01, 0xff]);
 
 function integer(bytes: Buffer): Buffer {
-  // DER integers are signed: a leading 1 bit needs a zero byte in front to stay positive.
-  return der(0x02, bytes[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), bytes]) : bytes);
+  // DER integers are minimal (no leading zero bytes) and signed: a leading 1 bit needs a zero byte in
+  // front to stay positive. Random serials start with a zero byte now and then, so strip those first.
+  let start = 0;
+  while (start < bytes.length - 1 && bytes[start] === 0) start++;
+  const minimal = bytes.subarray(start);
+  return der(0x02, minimal[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), minimal]) : minimal);
 }
 
 function oid(dotted: string): Buffer {
