@@ -92,6 +92,13 @@ describe("expressions", () => {
     expect(ev("CAST(INTERVAL '90' SECOND AS BIGINT)")).toBe(90);
     expect(ev("CAST('5' AS INTERVAL SECOND)")).toBe(5000);
     expect(ev("CAST(N AS INTEGER)")).toBeNull();
+    // Floating-point text as Java writes it.
+    expect(ev("CAST(D AS VARCHAR(20))")).toBe("2.5");
+    expect(ev("CAST(D * 4 AS VARCHAR(20))")).toBe("10.0");
+    expect(ev("CAST(D * 4000000 AS VARCHAR(20))")).toBe("1.0E7");
+    expect(ev("CAST(D / 100000 AS VARCHAR(20))")).toBe("2.5E-5");
+    expect(ev("CAST(CAST(0.1 AS REAL) AS VARCHAR(20))")).toBe("0.1");
+    expect(ev("CAST(1e-3 AS VARCHAR(20))")).toBe("0.001");
   });
 
   it("handles strings, LIKE and SIMILAR TO", () => {

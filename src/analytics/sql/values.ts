@@ -95,8 +95,9 @@ export function valueToText(v: unknown, t: SqlType): string {
     case "VARBINARY":
       return Buffer.from(v as Uint8Array).toString("hex").toUpperCase();
     case "REAL":
+      return formatDouble(v as number, true);
     case "DOUBLE":
-      return formatDouble(v as number);
+      return formatDouble(v as number, false);
     case "ROW":
       return JSON.stringify(v);
     default:
@@ -104,9 +105,31 @@ export function valueToText(v: unknown, t: SqlType): string {
   }
 }
 
-function formatDouble(n: number): string {
-  if (Number.isInteger(n) && Math.abs(n) < 1e16) return n.toFixed(1);
+/** Shortest digits that read back as the same 32-bit float (Java's Float.toString digits). */
+function shortestFloatDigits(n: number): string {
+  for (let p = 1; p <= 9; p++) {
+    const t = n.toPrecision(p);
+    if (Math.fround(Number(t)) === n) return String(Number(t));
+  }
   return String(n);
+}
+
+/**
+ * Text of a REAL or DOUBLE as Java (and so the SQLstream-derived service) writes it: "1.0", "0.001",
+ * "1234567.0", then scientific notation outside [10^-3, 10^7): "1.0E7", "1.234E-5".
+ */
+export function formatDouble(n: number, real = false): string {
+  if (Number.isNaN(n)) return "NaN";
+  if (!Number.isFinite(n)) return n > 0 ? "Infinity" : "-Infinity";
+  if (n === 0) return Object.is(n, -0) ? "-0.0" : "0.0";
+  const abs = Math.abs(n);
+  const digits = real ? shortestFloatDigits(n) : String(n);
+  if (abs >= 1e-3 && abs < 1e7) {
+    const plain = digits.includes("e") ? Number(digits).toFixed(20).replace(/0+$/, "") : digits;
+    return plain.includes(".") ? (plain.endsWith(".") ? `${plain}0` : plain) : `${plain}.0`;
+  }
+  const [mantissa = "", exponent = "0"] = Number(digits).toExponential().split("e");
+  return `${mantissa.includes(".") ? mantissa : `${mantissa}.0`}E${Number(exponent)}`;
 }
 
 export function fitString(s: string, t: SqlType): string {
