@@ -56,11 +56,13 @@ export class RecordsPlane {
    */
   async putRecords(stream: StreamRuntime, entries: readonly RecordEntry[]): Promise<PutEntryResult[]> {
     this.requireWritable(stream);
-    while (stream.writeBarrier) await stream.writeBarrier;
     const engine = this.engine;
     const flags = stream.meta.encryptionType === "KMS" ? RECORD_FLAG_KMS : 0;
     // KMS streams' records are sealed before they reach the log; a disabled or missing key fails the call.
     const sealer = flags !== 0 ? await engine.recordCipher?.sealer(stream.meta) : undefined;
+    // No await may come between this wait and the appends below: a reshard fixes the parents' end
+    // offsets while the barrier is up, so routing must see either the old map or the new one whole.
+    while (stream.writeBarrier) await stream.writeBarrier;
 
     // Route every entry; group per shard, remembering each entry's position in its group.
     const shardOf: ShardRuntime[] = new Array(entries.length);
@@ -92,8 +94,14 @@ export class RecordsPlane {
 
     const arrivalMs = engine.clock.now();
     const arrivalSeconds = Math.floor(arrivalMs / 1000);
-    // Logs of open shards are opened eagerly; `log()` only waits in the rare case one is still opening.
-    for (const shard of groups.keys()) if (!shard.log) await engine.log(stream, shard);
+    // Logs of open shards are opened eagerly. In the rare case one is still opening, wait for it and
+    // route again from the start: the shard map may have changed meanwhile.
+    for (const shard of groups.keys()) {
+      if (!shard.log) {
+        await engine.log(stream, shard);
+        return this.putRecords(stream, entries);
+      }
+    }
 
     // Append to every shard synchronously (offsets are assigned in call order), then await them together.
     const outcomes = new Map<ShardRuntime, Promise<number>>();
