@@ -9,7 +9,7 @@
  * region. With `--auth off` the caller is its account's root: allowed everything in its own account,
  * and in other accounts only what their resource policies grant.
  */
-import { parseConsumerArn, parseStreamArn, streamArn } from "../core/arn.js";
+import { parseConsumerArn, parseStreamArn, streamArn, type StreamRef } from "../core/arn.js";
 import { accessDenied, resourceNotFound } from "../core/errors.js";
 import type { StreamsEngine } from "../kinesis/engine/streams-engine.js";
 import type { RequestContext } from "../server/service.js";
@@ -117,13 +117,21 @@ export class KinesisAuthorizer implements OperationAuthorizer {
       return this.regional({ arn: consumerArn, account: consumerRef.account, region: consumerRef.region, kind: "consumer", policy: consumer?.policy, tags: consumer?.tags }, ctx, consumerRef.streamName);
     }
     let arn = str(input.StreamARN) ?? str(input.ResourceARN);
-    if (arn === undefined && typeof input.StreamName === "string") arn = streamArn({ account: ctx.account, region: ctx.region, streamName: input.StreamName });
+    let ref: StreamRef | undefined;
+    if (arn === undefined && typeof input.StreamName === "string") {
+      // The hot path (PutRecords by name): no ARN to parse.
+      ref = { account: ctx.account, region: ctx.region, streamName: input.StreamName };
+      arn = streamArn(ref);
+    }
     if (arn === undefined && typeof input.ShardIterator === "string") {
       const position = engine.iterators.decode(input.ShardIterator);
-      if (position) arn = streamArn(position);
+      if (position) {
+        ref = { account: position.account, region: position.region, streamName: position.streamName };
+        arn = streamArn(ref);
+      }
     }
     if (arn === undefined) return { arn: "*", account: ctx.account, region: ctx.region, kind: "account", policy: undefined, tags: undefined };
-    const ref = parseStreamArn(arn);
+    ref ??= parseStreamArn(arn);
     if (!ref) return { arn, account: ctx.account, region: ctx.region, kind: "unknown", policy: undefined, tags: undefined };
     const stream = engine.findStream(ref);
     const consumerName = str(input.ConsumerName);
