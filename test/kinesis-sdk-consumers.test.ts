@@ -133,7 +133,10 @@ describe.each(HANDLER_KINDS)("consumers over %s", (handler) => {
     await client.send(new DeregisterStreamConsumerCommand({ StreamARN, ConsumerName: "reader-2" }));
     await waitUntil(async () => ((await client.send(new ListStreamConsumersCommand({ StreamARN }))).Consumers ?? []).length === 0, "deregistration");
     expect((await errorOf(client.send(new DescribeStreamConsumerCommand({ ConsumerARN: Consumer!.ConsumerARN })))).name).toBe("ResourceNotFoundException");
-    await client.send(new RegisterStreamConsumerCommand({ StreamARN, ConsumerName: "reader-3" }));
+    // 20 consumers per stream, the 21st refused.
+    for (let i = 0; i < 20; i++) await client.send(new RegisterStreamConsumerCommand({ StreamARN, ConsumerName: `many-${i}` }));
+    const tooMany = await errorOf(client.send(new RegisterStreamConsumerCommand({ StreamARN, ConsumerName: "many-20" })));
+    expect(tooMany.name).toBe("LimitExceededException");
     await client.send(new DeleteStreamCommand({ StreamName: name, EnforceConsumerDeletion: true }));
   });
 });
@@ -251,6 +254,28 @@ describe("SubscribeToShard over the SDK with an HTTP/1.1 handler (chunked event 
     for (let i = 0; i < 3; i++) await client.send(new PutRecordCommand({ StreamName: name, PartitionKey: "k", Data: bytes(`h1-${i}`) }));
     expect((await received).data).toEqual(["h1-0", "h1-1", "h1-2"]);
     sub.close();
+    client.destroy();
+  });
+});
+
+describe("consumer states with non-zero transition durations", () => {
+  const slow = useTributary({ transitionMs: 150 });
+
+  it("goes CREATING -> ACTIVE -> DELETING -> gone; SubscribeToShard needs ACTIVE", async () => {
+    const client = kinesisClient(slow.endpoint);
+    const name = uniqueName("slow-consumer");
+    await client.send(new CreateStreamCommand({ StreamName: name, ShardCount: 1 }));
+    await waitForActive(client, name);
+    const { Consumer } = await client.send(new RegisterStreamConsumerCommand({ StreamARN: streamArn(name), ConsumerName: "c" }));
+    expect(Consumer?.ConsumerStatus).toBe("CREATING");
+    const status = async () => (await client.send(new DescribeStreamConsumerCommand({ ConsumerARN: Consumer!.ConsumerARN }))).ConsumerDescription?.ConsumerStatus;
+    expect(await status()).toBe("CREATING");
+    const early = await errorOf(client.send(new SubscribeToShardCommand({ ConsumerARN: Consumer!.ConsumerARN, ShardId: "shardId-000000000000", StartingPosition: { Type: "LATEST" } })));
+    expect(early.name).toBe("ResourceInUseException");
+    await waitUntil(async () => (await status()) === "ACTIVE", "consumer ACTIVE");
+    await client.send(new DeregisterStreamConsumerCommand({ ConsumerARN: Consumer!.ConsumerARN }));
+    expect(await status()).toBe("DELETING");
+    await waitUntil(async () => (await errorOf(client.send(new DescribeStreamConsumerCommand({ ConsumerARN: Consumer!.ConsumerARN }))).catch(() => ({ name: "exists" }))).name === "ResourceNotFoundException", "consumer gone");
     client.destroy();
   });
 });

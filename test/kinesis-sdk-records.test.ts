@@ -75,6 +75,11 @@ describe.each(HANDLER_KINDS)("records over %s", (handler) => {
 
     const top = await client.send(new PutRecordCommand({ StreamName: name, PartitionKey: "x", ExplicitHashKey: HASH_KEY_MAX.toString(), Data: bytes("top") }));
     expect(top.ShardId).toBe("shardId-000000000003");
+    // Shard boundaries of an even 4-way split: shard 2 starts at 2^127.
+    const boundary = await client.send(new PutRecordCommand({ StreamName: name, PartitionKey: "x", ExplicitHashKey: (1n << 127n).toString(), Data: bytes("b") }));
+    expect(boundary.ShardId).toBe("shardId-000000000002");
+    const below = await client.send(new PutRecordCommand({ StreamName: name, PartitionKey: "x", ExplicitHashKey: ((1n << 127n) - 1n).toString(), Data: bytes("b") }));
+    expect(below.ShardId).toBe("shardId-000000000001");
     const zero = await client.send(new PutRecordCommand({ StreamName: name, PartitionKey: "x", ExplicitHashKey: "0", Data: bytes("zero") }));
     expect(zero.ShardId).toBe("shardId-000000000000");
     const over = await errorOf(client.send(new PutRecordCommand({ StreamName: name, PartitionKey: "x", ExplicitHashKey: (1n << 128n).toString(), Data: bytes("no") })));
