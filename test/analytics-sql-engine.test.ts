@@ -161,7 +161,7 @@ describe("engine API", () => {
               CREATE PUMP "P" AS INSERT INTO "OUT"
               SELECT STREAM "device_id", COUNT(*) AS n FROM "SOURCE_SQL_STREAM_001" AS s
               GROUP BY "device_id", FLOOR(s.ROWTIME TO SECOND)
-              HAVING COUNT(*) > 1
+              HAVING n > 1
               ORDER BY FLOOR(s.ROWTIME TO SECOND), n DESC;`,
         inputs: SRC,
         events: [

@@ -231,13 +231,9 @@ export class Planner {
       };
       const post = new ExprCompiler(scope, this.env, agg);
       const items = this.selectList(q, post, scope);
-      const having = q.having ? post.compileBoolean(q.having, "HAVING").fn : undefined;
-      // ORDER BY may name a SELECT alias.
-      const orderBy = (q.orderBy ?? []).map((o) => {
-        const e = o.expr;
-        const aliased = e.type === "column" && e.parts.length === 1 ? q.items.find((i) => i.alias === e.parts[0]) : undefined;
-        return { fn: post.compile(aliased ? aliased.expr : e).fn, desc: o.desc };
-      });
+      // HAVING and ORDER BY may name SELECT aliases (where the name is not also an input column).
+      const having = q.having ? post.compileBoolean(substituteAliases(q.having, q.items, scope), "HAVING").fn : undefined;
+      const orderBy = (q.orderBy ?? []).map((o) => ({ fn: post.compile(substituteAliases(o.expr, q.items, scope)).fn, desc: o.desc }));
       const rowtimeSlot = K;
       const output: AggregateOutput = {
         having,
@@ -296,11 +292,7 @@ export class Planner {
       const project = rowBuilder(items.fns, items.rowtime ?? ((r) => r[rts]));
       if (q.orderBy && q.orderBy.length > 0) {
         // A streaming ORDER BY sorts within each value of its leading, monotonic key.
-        const keys = q.orderBy.map((o) => {
-          const e = o.expr;
-          const aliased = e.type === "column" && e.parts.length === 1 ? q.items.find((i) => i.alias === e.parts[0]) : undefined;
-          return { bound: plain.compile(aliased ? aliased.expr : e), desc: o.desc };
-        });
+        const keys = q.orderBy.map((o) => ({ bound: plain.compile(substituteAliases(o.expr, q.items, scope)), desc: o.desc }));
         const lead = keys[0]!;
         if (!lead.bound.mono) {
           throw compileError("A streaming ORDER BY needs a monotonic leading expression, such as FLOOR(s.ROWTIME TO SECOND)", q.orderBy[0]!.expr.pos);
@@ -543,6 +535,28 @@ function hasOver(e: A.Expr): boolean {
   };
   visit(e);
   return found;
+}
+
+/** Replaces references to SELECT aliases by the aliased expressions, unless an input column has that name. */
+function substituteAliases(e: A.Expr, items: A.SelectItem[], scope: Scope): A.Expr {
+  const isColumn = (name: string): boolean => name === "ROWTIME" || scope.relations.some((r) => r.columns.some((c) => c.name === name));
+  const walk = (x: unknown): unknown => {
+    if (x === null || typeof x !== "object") return x;
+    if (Array.isArray(x)) return x.map(walk);
+    const o = x as Record<string, unknown>;
+    if (o.type === "column") {
+      const parts = o.parts as string[];
+      if (parts.length === 1 && !isColumn(parts[0] as string)) {
+        const item = items.find((i) => i.alias === parts[0]);
+        if (item) return item.expr;
+      }
+      return x;
+    }
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(o)) out[k] = k === "pos" ? v : walk(v);
+    return out;
+  };
+  return walk(e) as A.Expr;
 }
 
 function renameColumns(columns: ColumnInfo[], aliases: string[] | undefined, pos: SourcePos): ColumnInfo[] {
