@@ -596,3 +596,18 @@ describe("the AWS anomaly-explanation example program (dev/app-anom-with-exp-cre
     expect(scores[0]).toBeGreaterThan(2 * (scores[1] as number));
   });
 });
+
+describe("join windows from the WINDOW clause", () => {
+  it("OVER w on a join side uses the named window", () => {
+    const inputs = ["A", "B"].map((name) => ({ name, columns: [{ name: "K", type: "INTEGER" }] }));
+    const sql = `CREATE STREAM O (AK INTEGER, BK INTEGER);
+      CREATE PUMP P AS INSERT INTO O SELECT STREAM a.K, b.K FROM "A" OVER w AS a JOIN "B" AS b ON a.K = b.K
+      WINDOW w AS (RANGE INTERVAL '2' SECOND PRECEDING)`;
+    const events = [
+      { stream: "A", rowtime: T0, rows: [[1]] },
+      { stream: "B", rowtime: T0 + 2000, rows: [[1]] },
+      { stream: "B", rowtime: T0 + 2001, rows: [[1]] },
+    ];
+    expect(runFixture({ sql, inputs, events }, ["O"]).O).toEqual([[1, 1, T0 + 2000]]);
+  });
+});
