@@ -24,7 +24,10 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { VirtualClock } from "../src/core/clock.js";
 import { DEFAULT_CONFIG, type TributaryConfig } from "../src/core/config.js";
-import { errorOf, HANDLER_KINDS, kinesisClient, streamArn, uniqueName, useTributary, waitForActive } from "./helpers/tributary.js";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { errorOf, HANDLER_KINDS, kinesisClient, startTestTributary, streamArn, uniqueName, useTributary, waitForActive } from "./helpers/tributary.js";
 
 const tributary = useTributary();
 const HASH_KEY_MAX = (1n << 128n) - 1n;
@@ -418,6 +421,47 @@ describe.skipIf(!limitsSetting)("UpdateShardCount quotas with --limits aws", () 
     expect((await errorOf(scale(1))).name).toBe("LimitExceededException");
     expect((await scale(8)).CurrentShardCount).toBe(4);
     client.destroy();
+  });
+});
+
+describe("file storage across a restart", () => {
+  it("keeps records, sequence numbers, lineage and consumers", async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), "tributary-restart-"));
+    try {
+      const first = await startTestTributary({ storage: "file", dataDir });
+      let client = kinesisClient(first.server.endpoint);
+      const name = await createStream(client, "durable", 2);
+      const puts = [];
+      for (let i = 0; i < 5; i++) puts.push(await client.send(new PutRecordCommand({ StreamName: name, PartitionKey: `k${i}`, Data: bytes(`d${i}`) })));
+      await client.send(new SplitShardCommand({ StreamName: name, ShardToSplit: "shardId-000000000001", NewStartingHashKey: ((1n << 127n) + 5n).toString() }));
+      await waitForActive(client, name);
+      client.destroy();
+      await first.cleanup();
+
+      const second = await startTestTributary({ storage: "file", dataDir });
+      client = kinesisClient(second.server.endpoint);
+      const shards = (await client.send(new ListShardsCommand({ StreamName: name }))).Shards ?? [];
+      expect(shards.map((s) => [s.ShardId, s.ParentShardId])).toEqual([
+        ["shardId-000000000000", undefined],
+        ["shardId-000000000001", undefined],
+        ["shardId-000000000002", "shardId-000000000001"],
+        ["shardId-000000000003", "shardId-000000000001"],
+      ]);
+      const read: Array<[string, string]> = [];
+      for (const shard of ["shardId-000000000000", "shardId-000000000001"]) {
+        const it1 = await iterator(client, name, shard, "TRIM_HORIZON");
+        const out = await client.send(new GetRecordsCommand({ ShardIterator: it1 }));
+        read.push(...(out.Records ?? []).map((r): [string, string] => [text(r.Data), r.SequenceNumber!]));
+      }
+      expect(read.sort()).toEqual(puts.map((p, i): [string, string] => [`d${i}`, p.SequenceNumber!]).sort());
+      const after = await client.send(new PutRecordCommand({ StreamName: name, PartitionKey: "k0", Data: bytes("after") }));
+      const before = puts[0]!;
+      if (after.ShardId === before.ShardId) expect(BigInt(after.SequenceNumber!) > BigInt(before.SequenceNumber!)).toBe(true);
+      client.destroy();
+      await second.cleanup();
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -19,6 +19,8 @@ export interface TributaryTestOptions {
   /** Sets every state-transition duration (create, delete, update, register, deregister); default 0. */
   transitionMs?: number;
   clock?: Clock;
+  /** For storage "file": reuse this directory (and leave it in place), e.g. to restart on the same data. */
+  dataDir?: string;
   config?: Partial<TributaryConfig>;
 }
 
@@ -30,7 +32,8 @@ export interface TributaryHandle {
 
 export async function startTestTributary(options: TributaryTestOptions = {}): Promise<{ server: RunningTributary; cleanup(): Promise<void> }> {
   const transitionMs = options.transitionMs ?? 0;
-  const dataDir = options.storage === "file" ? await mkdtemp(join(tmpdir(), "tributary-test-")) : join(tmpdir(), "tributary-unused");
+  const ownDir = options.storage === "file" && options.dataDir === undefined;
+  const dataDir = options.dataDir ?? (ownDir ? await mkdtemp(join(tmpdir(), "tributary-test-")) : join(tmpdir(), "tributary-unused"));
   const config: TributaryConfig = {
     ...structuredClone(DEFAULT_CONFIG),
     port: 0,
@@ -51,7 +54,7 @@ export async function startTestTributary(options: TributaryTestOptions = {}): Pr
     server,
     async cleanup() {
       await server.stop();
-      if (options.storage === "file") await rm(dataDir, { recursive: true, force: true });
+      if (ownDir) await rm(dataDir, { recursive: true, force: true });
     },
   };
 }
