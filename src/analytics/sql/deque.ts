@@ -1,3 +1,6 @@
+/** Dead slots at the front tolerated before the backing array is compacted. */
+const DEAD_PREFIX_COMPACT_MIN = 16;
+
 /** A FIFO/LIFO double-ended queue over a growable array; amortised O(1) at both ends. */
 export class Deque<T> {
   private items: (T | undefined)[] = [];
@@ -26,7 +29,9 @@ export class Deque<T> {
     // Dead slots are dropped by the compaction below, so memory stays within twice the live window.
     const v = this.items[this.head++];
     // Compact once the dead prefix dominates, so memory stays proportional to the live window.
-    if (this.head > 1024 && this.head * 2 > this.items.length) {
+    // (Copying at most as many elements as were shifted since the last compaction keeps this O(1) amortised;
+    // the small floor keeps thousands of per-partition deques from each holding a long dead prefix.)
+    if (this.head >= DEAD_PREFIX_COMPACT_MIN && this.head * 2 > this.items.length) {
       this.items = this.items.slice(this.head);
       this.head = 0;
     }
