@@ -142,10 +142,12 @@ describe("CBOR as the Java SDK encodes it", () => {
     expect(batch.FailedRecordCount).toBe(0);
     expect((batch.Records as unknown[]).length).toBe(2);
 
-    // AT_TIMESTAMP with the timestamp as an integer of epoch milliseconds, as the Java SDK sends it.
-    const at = expectOk(await call("GetShardIterator", { StreamName: name, ShardId: "shardId-000000000000", ShardIteratorType: "AT_TIMESTAMP", Timestamp: new CborTimestamp(between) }, options));
-    const afterBetween = expectOk(await call("GetRecords", { ShardIterator: at.ShardIterator, Limit: 10 }, options));
-    expect((afterBetween.Records as Array<{ Data: Buffer }>).map((r) => r.Data.toString())).toEqual(["one", ""]);
+    // AT_TIMESTAMP with tag 1 around integer epoch milliseconds, as the Java SDK sends it, and bare.
+    for (const tagged of [true, false]) {
+      const at = expectOk(await call("GetShardIterator", { StreamName: name, ShardId: "shardId-000000000000", ShardIteratorType: "AT_TIMESTAMP", Timestamp: new CborTimestamp(between, tagged) }, options));
+      const afterBetween = expectOk(await call("GetRecords", { ShardIterator: at.ShardIterator, Limit: 10 }, options));
+      expect((afterBetween.Records as Array<{ Data: Buffer }>).map((r) => r.Data.toString())).toEqual(["one", ""]);
+    }
 
     const all = await call("GetShardIterator", { StreamName: name, ShardId: "shardId-000000000000", ShardIteratorType: "AT_TIMESTAMP", Timestamp: new CborTimestamp(between - 60_000) }, options);
     const read = expectOk(await call("GetRecords", { ShardIterator: expectOk(all).ShardIterator }, options));

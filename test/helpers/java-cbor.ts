@@ -1,12 +1,18 @@
 /**
  * A small CBOR encoder and decoder written for the tests, independent of the server's codec, that
  * encodes requests as the Java SDKs do (Jackson's CBORGenerator): maps and arrays of indefinite length
- * (0xbf ... 0xff), text strings for strings, byte strings for blobs, and timestamps as integer epoch
- * milliseconds (no tag). `definite: true` writes definite-length containers instead.
+ * (0xbf ... 0xff), text strings for strings, byte strings for blobs, and timestamps as tag 1 around an
+ * integer of epoch milliseconds (SdkCborGenerator.writeValue(Date) in Java SDK v1: writeTag(1) then
+ * writeNumber(date.getTime()), milliseconds despite RFC 8949's seconds). `definite: true` writes
+ * definite-length containers instead.
  */
 
 export class CborTimestamp {
-  constructor(readonly epochMs: number) {}
+  /** `tagged: false` sends the bare integer of milliseconds, as some other encoders do. */
+  constructor(
+    readonly epochMs: number,
+    readonly tagged = true,
+  ) {}
 }
 
 function head(major: number, value: number | bigint): Buffer {
@@ -37,8 +43,8 @@ export function encodeJavaCbor(value: unknown, options: { definite?: boolean } =
     if (v === null || v === undefined) parts.push(Buffer.from([0xf6]));
     else if (v === true) parts.push(Buffer.from([0xf5]));
     else if (v === false) parts.push(Buffer.from([0xf4]));
-    else if (v instanceof CborTimestamp) parts.push(head(0, v.epochMs));
-    else if (v instanceof Date) parts.push(head(0, v.getTime()));
+    else if (v instanceof CborTimestamp) parts.push(...(v.tagged ? [head(6, 1)] : []), head(0, v.epochMs));
+    else if (v instanceof Date) parts.push(head(6, 1), head(0, v.getTime()));
     else if (v instanceof Uint8Array) parts.push(head(2, v.length), Buffer.from(v));
     else if (typeof v === "string") {
       const bytes = Buffer.from(v, "utf8");
