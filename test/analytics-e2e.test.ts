@@ -10,9 +10,10 @@ import {
   KinesisAnalyticsClient,
   StartApplicationCommand,
   StopApplicationCommand,
+  UpdateApplicationCommand,
   type InputStartingPosition,
 } from "@aws-sdk/client-kinesis-analytics";
-import { CreateStreamCommand, GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand, PutRecordsCommand, type KinesisClient } from "@aws-sdk/client-kinesis";
+import { CreateStreamCommand, GetRecordsCommand, UpdateShardCountCommand, GetShardIteratorCommand, ListShardsCommand, PutRecordsCommand, type KinesisClient } from "@aws-sdk/client-kinesis";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -224,6 +225,97 @@ CREATE OR REPLACE PUMP "P" AS INSERT INTO "OUT" SELECT STREAM "ticker", "price" 
     await waitForCount(sink, 6);
     await new Promise((r) => setTimeout(r, 100));
     expect(await tickers(sink)).toEqual(["T1", "T2", "T3", "T4", "T5", "T6"]);
+    await stop(analytics, name);
+  });
+});
+
+describe("running applications", () => {
+  const tributary = useTributary();
+  let analytics: KinesisAnalyticsClient;
+  let kinesis: KinesisClient;
+  beforeAll(() => {
+    analytics = analyticsClient(tributary.endpoint);
+    kinesis = kinesisClient(tributary.endpoint);
+  });
+  afterAll(() => {
+    analytics.destroy();
+    kinesis.destroy();
+  });
+
+  const count = async (stream: string) => (await readAll(kinesis, stream)).length;
+
+  it("follows a reshard, reads parallel in-application streams, and routes bad records to error_stream", async () => {
+    const source = await createStream(kinesis, undefined, 2);
+    const sink = await createStream(kinesis, undefined, 1);
+    const errors = await createStream(kinesis, undefined, 1);
+    const name = uniqueName("par");
+    const input = tickerInput(source);
+    await analytics.send(
+      new CreateApplicationCommand({
+        ApplicationName: name,
+        ApplicationCode: `CREATE OR REPLACE STREAM "OUT" (ticker VARCHAR(8), src VARCHAR(3));
+CREATE OR REPLACE PUMP "P1" AS INSERT INTO "OUT" SELECT STREAM "ticker", 'one' FROM "SOURCE_SQL_STREAM_001";
+CREATE OR REPLACE PUMP "P2" AS INSERT INTO "OUT" SELECT STREAM "ticker", 'two' FROM "SOURCE_SQL_STREAM_002";`,
+        Inputs: [{ ...input, InputParallelism: { Count: 2 } }],
+        Outputs: [kinesisOutput("OUT", sink), kinesisOutput("error_stream", errors)],
+      }),
+    );
+    await start(analytics, name, "NOW");
+    const docs = (from: number, n: number) => Array.from({ length: n }, (_, i) => ({ ticker: `T${from + i}`, price: 1 }));
+    await put(kinesis, source, docs(0, 20));
+    await waitUntil(async () => (await count(sink)) >= 20, "before the reshard");
+    // Two shards become four: the parents are read to their end, then their children.
+    await kinesis.send(new UpdateShardCountCommand({ StreamName: source, TargetShardCount: 4, ScalingType: "UNIFORM_SCALING" }));
+    await waitForActive(kinesis, source);
+    await put(kinesis, source, docs(20, 20));
+    await put(kinesis, source, ["{broken"]);
+    await waitUntil(async () => (await count(sink)) >= 40 && (await count(errors)) >= 1, "after the reshard");
+    await new Promise((r) => setTimeout(r, 100));
+    const out = await readJson(kinesis, sink);
+    expect(out.map((r) => r.TICKER).sort()).toEqual(docs(0, 40).map((d) => d.ticker).sort());
+    expect(new Set(out.map((r) => r.SRC))).toEqual(new Set(["one", "two"]));
+    const [error] = await readJson(kinesis, errors);
+    expect(error).toMatchObject({ ERROR_LEVEL: "ERROR", ERROR_NAME: "SCHEMA_MISMATCH", DATA_ROW: Buffer.from("{broken").toString("hex") });
+    await stop(analytics, name);
+  });
+
+  it("applies an update to a running application: UPDATING, then RUNNING on the new code, nothing lost", async () => {
+    const source = await createStream(kinesis, undefined, 1);
+    const sink = await createStream(kinesis, undefined, 1);
+    const name = uniqueName("live");
+    await analytics.send(
+      new CreateApplicationCommand({
+        ApplicationName: name,
+        ApplicationCode: `CREATE OR REPLACE STREAM "OUT" (ticker VARCHAR(8), v INTEGER);
+CREATE OR REPLACE PUMP "P" AS INSERT INTO "OUT" SELECT STREAM "ticker", 1 FROM "SOURCE_SQL_STREAM_001";`,
+        Inputs: [tickerInput(source)],
+        Outputs: [kinesisOutput("OUT", sink)],
+      }),
+    );
+    await start(analytics, name, "NOW");
+    await put(kinesis, source, [{ ticker: "A", price: 1 }]);
+    await waitUntil(async () => (await count(sink)) >= 1, "first version output");
+    await analytics.send(
+      new UpdateApplicationCommand({
+        ApplicationName: name,
+        CurrentApplicationVersionId: 1,
+        ApplicationUpdate: {
+          ApplicationCodeUpdate: `CREATE OR REPLACE STREAM "OUT" (ticker VARCHAR(8), v INTEGER);
+CREATE OR REPLACE PUMP "P" AS INSERT INTO "OUT" SELECT STREAM "ticker", 2 FROM "SOURCE_SQL_STREAM_001";`,
+        },
+      }),
+    );
+    const status = (await analytics.send(new DescribeApplicationCommand({ ApplicationName: name }))).ApplicationDetail!;
+    expect(["UPDATING", "RUNNING"]).toContain(status.ApplicationStatus);
+    expect(status.ApplicationVersionId).toBe(2);
+    await put(kinesis, source, [{ ticker: "B", price: 1 }]);
+    await waitForStatus(analytics, name, "RUNNING");
+    await waitUntil(async () => (await count(sink)) >= 2, "second version output");
+    await new Promise((r) => setTimeout(r, 100));
+    expect((await readJson(kinesis, sink)).sort(byKey)).toEqual([
+      { TICKER: "A", V: 1 },
+      { TICKER: "B", V: 2 },
+    ]);
     await stop(analytics, name);
   });
 });
