@@ -17,7 +17,8 @@ export class Deque<T> {
     return this.items[this.head];
   }
   last(): T | undefined {
-    return this.items[this.items.length - 1];
+    // Shifted slots keep their old values, so an empty deque must not read below its head.
+    return this.items.length > this.head ? this.items[this.items.length - 1] : undefined;
   }
   /** The i-th element from the oldest (0-based). */
   at(i: number): T | undefined {
