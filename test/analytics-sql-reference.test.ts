@@ -75,10 +75,11 @@ describe("sliding windows match recomputation", () => {
     it(`RANGE INTERVAL '5' SECOND PRECEDING and ROWS 3 PRECEDING, seed ${seed}`, () => {
       const rows = randomRows(seed, 300);
       const sql = `
-        CREATE STREAM O (K VARCHAR(4), C BIGINT, S BIGINT, MN INTEGER, MX INTEGER, AV INTEGER, RC BIGINT, RS BIGINT, RMN INTEGER, L INTEGER, FV INTEGER);
+        CREATE STREAM O (K VARCHAR(4), C BIGINT, S BIGINT, MN INTEGER, MX INTEGER, AV INTEGER, RC BIGINT, RS BIGINT, RMN INTEGER, L INTEGER, FV INTEGER, LV INTEGER);
         CREATE PUMP P AS INSERT INTO O
         SELECT STREAM K, COUNT(*) OVER w, SUM(V) OVER w, MIN(V) OVER w, MAX(V) OVER w, AVG(V) OVER w,
-               COUNT(*) OVER r, SUM(V) OVER r, MIN(V) OVER r, LAG(V, 1) OVER r, FIRST_VALUE(V) OVER w
+               COUNT(*) OVER r, SUM(V) OVER r, MIN(V) OVER r, LAG(V, 1) OVER r, FIRST_VALUE(V) OVER w,
+               LAST_VALUE(V) IGNORE NULLS OVER w
         FROM S
         WINDOW w AS (PARTITION BY K RANGE INTERVAL '5' SECOND PRECEDING),
                r AS (PARTITION BY K ROWS 3 PRECEDING)`;
@@ -90,7 +91,9 @@ describe("sliding windows match recomputation", () => {
         const a = stats(inRange.map((x) => x.v));
         const b = stats(inRows.map((x) => x.v));
         const lag = before.length >= 2 ? before[before.length - 2]!.v : null;
-        return [r.k, a.count, a.sum, a.min, a.max, a.avg, b.count, b.sum, b.min, lag, inRange[0]!.v, r.rt];
+        const nonNull = inRange.filter((x) => x.v !== null);
+        const lastNonNull = nonNull.length > 0 ? nonNull[nonNull.length - 1]!.v : null;
+        return [r.k, a.count, a.sum, a.min, a.max, a.avg, b.count, b.sum, b.min, lag, inRange[0]!.v, lastNonNull, r.rt];
       });
       expect(out).toEqual(expected);
     });
