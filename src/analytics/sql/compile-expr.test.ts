@@ -166,6 +166,9 @@ describe("expressions", () => {
     expect(ev("REGEX_LOG_PARSE('GET /a 200', '(\\w+) (\\S+) (\\d+)')")).toEqual(["GET", "/a", "200"]);
     expect(ev("REGEX_LOG_PARSE('nope', '(\\d+)')")).toBeNull();
     expect(ev("FAST_REGEX_LOG_PARSER('k=v', '(\\w+)=(\\w+)')")).toEqual(["k", "v"]);
+    // Java-only syntax: POSIX classes, \Q..\E quoting, possessive quantifiers, \A and \z.
+    expect(ev("REGEX_LOG_PARSE('ab12 x.y', '\\A(\\p{Alpha}++)(\\p{Digit}+) \\Qx.y\\E\\z')")).toEqual(["ab", "12"]);
+    expect(ev("REGEX_LOG_PARSE('AB-c', '([\\p{Upper}-]+)(\\P{Upper})')")).toEqual(["AB-", "c"]);
     const line = '127.0.0.1 - frank [10/Oct/2000:13:55:36 -0700] "GET /apache_pb.gif HTTP/1.0" 200 2326';
     expect(ev(`W3C_LOG_PARSE('${line}', 'COMMON')`)).toEqual([
       "127.0.0.1",

@@ -2,9 +2,71 @@
 import type { CallExpr } from "./ast.js";
 import { compileError } from "./errors.js";
 
-/** Translates what differs: possessive quantifiers (read as greedy), \A, \z, \Z and a leading (?i). */
+/** Java's POSIX character classes, as JavaScript character-class bodies. */
+const POSIX_CLASSES: Record<string, string> = {
+  Lower: "a-z",
+  Upper: "A-Z",
+  ASCII: "\\x00-\\x7F",
+  Alpha: "A-Za-z",
+  Digit: "0-9",
+  Alnum: "A-Za-z0-9",
+  Punct: "!-\\/:-@\\[-`{-~",
+  Graph: "!-~",
+  Print: " -~",
+  Blank: " \\t",
+  Cntrl: "\\x00-\\x1F\\x7F",
+  XDigit: "0-9a-fA-F",
+  Space: " \\t\\n\\x0B\\f\\r",
+};
+
+/** Rewrites \Q...\E quoting and \p{Posix} / \P{Posix} classes, which JavaScript lacks. */
+function rewriteJavaOnly(src: string): string {
+  let out = "";
+  let inClass = false;
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i] as string;
+    if (c === "\\" && src[i + 1] === "Q") {
+      const end = src.indexOf("\\E", i + 2);
+      const literal = src.slice(i + 2, end < 0 ? undefined : end);
+      out += literal.replace(/[\\^$.*+?()[\]{}|/-]/g, "\\$&");
+      i = end < 0 ? src.length : end + 1;
+      continue;
+    }
+    if (c === "\\" && (src[i + 1] === "p" || src[i + 1] === "P") && src[i + 2] === "{") {
+      const close = src.indexOf("}", i + 3);
+      const name = src.slice(i + 3, close).replace(/^Is/, "");
+      const body = POSIX_CLASSES[name];
+      if (close > 0 && body !== undefined) {
+        const negated = src[i + 1] === "P";
+        if (inClass && negated) throw new Error(`\\P{${name}} inside a character class is not supported`);
+        out += inClass ? body : `[${negated ? "^" : ""}${body}]`;
+        i = close;
+        continue;
+      }
+    }
+    if (c === "\\") {
+      out += c + (src[i + 1] ?? "");
+      i++;
+      continue;
+    }
+    if (c === "[") inClass = true;
+    else if (c === "]") inClass = false;
+    out += c;
+  }
+  return out;
+}
+
+/**
+ * Translates what differs: possessive quantifiers (read as greedy), \A, \z, \Z, a leading (?i),
+ * \Q...\E and the POSIX classes \p{Alpha} etc.
+ */
 export function javaRegex(pattern: string, call: Pick<CallExpr, "pos">, flags = ""): RegExp {
-  let src = pattern;
+  let src: string;
+  try {
+    src = rewriteJavaOnly(pattern);
+  } catch (err) {
+    throw compileError(`Invalid regular expression '${pattern}': ${(err as Error).message}`, call.pos);
+  }
   let f = flags;
   const inline = /^\(\?([imsx]+)\)/.exec(src);
   if (inline) {
