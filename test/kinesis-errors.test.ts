@@ -2,12 +2,13 @@
  * Kinesis-level error paths and CBOR round trips over raw HTTP/1.1 and HTTP/2 (the server's own tests
  * cover protocol errors): unknown streams and shards, tampered, foreign and expired iterators, closed
  * shards, and requests encoded as the Java SDKs encode CBOR (indefinite maps, byte-string blobs,
- * integer epoch-millisecond timestamps), answered in the request's content type.
+ * tag-1 epoch-millisecond timestamps), answered in the request's content type; SubscribeToShard in CBOR
+ * over HTTP/2 as KCL 2/3 sends it, its event-stream frames parsed and CRC-checked by the test.
  */
 import { describe, expect, it } from "vitest";
 import { VirtualClock } from "../src/core/clock.js";
-import { CborTimestamp } from "./helpers/java-cbor.js";
-import { CBOR_11, JSON_11, kinesisCall, type WireOptions, type WireResponse } from "./helpers/kinesis-wire.js";
+import { CborTimestamp, decodeCbor } from "./helpers/java-cbor.js";
+import { CBOR_11, JSON_11, kinesisCall, subscribeRaw, type WireOptions, type WireResponse } from "./helpers/kinesis-wire.js";
 import { uniqueName, useTributary } from "./helpers/tributary.js";
 
 const tributary = useTributary();
@@ -176,6 +177,47 @@ describe("CBOR as the Java SDK encodes it", () => {
     const jsonRecord = (json.Records as Array<Record<string, unknown>>)[0]!;
     expect(jsonRecord.Data).toBe(binary.toString("base64"));
     expect(Number(jsonRecord.ApproximateArrivalTimestamp)).toBeCloseTo(arrivalMs / 1000, 3);
+  });
+});
+
+describe("SubscribeToShard as the Java SDK v2 sends it (CBOR over HTTP/2)", () => {
+  it.each([["cbor"], ["json"]] as const)("streams %s events: initial-response, records with byte-string data, and an error for an unknown consumer", async (codec) => {
+    const options: WireOptions = { codec, transport: "http2" };
+    const call = (operation: string, input: unknown) => kinesisCall(tributary.endpoint, operation, input, options);
+    const name = uniqueName(`sub-${codec}`);
+    expectOk(await call("CreateStream", { StreamName: name, ShardCount: 1 }));
+    const registered = expectOk(await call("RegisterStreamConsumer", { StreamARN: `arn:aws:kinesis:us-east-1:${ACCOUNT}:stream/${name}`, ConsumerName: "kcl" }));
+    const consumerArn = String((registered.Consumer as Record<string, unknown>).ConsumerARN);
+    const contentType = codec === "cbor" ? CBOR_11 : JSON_11;
+    const decode = (payload: Buffer) => (codec === "cbor" ? (decodeCbor(payload) as Record<string, unknown>) : (JSON.parse(payload.toString()) as Record<string, unknown>));
+
+    const sub = await subscribeRaw(tributary.endpoint, { ConsumerARN: consumerArn, ShardId: "shardId-000000000000", StartingPosition: { Type: "LATEST" } }, options);
+    expect(sub.status).toBe(200);
+    expect(sub.contentType).toBe("application/vnd.amazon.eventstream");
+    const initial = await sub.next();
+    expect(initial?.headers).toEqual({ ":message-type": "event", ":event-type": "initial-response", ":content-type": contentType });
+    expect(decode(initial!.payload)).toEqual({});
+
+    const binary = Buffer.from([0, 255, 1, 254]);
+    const put = expectOk(await call("PutRecord", { StreamName: name, PartitionKey: "p", Data: codec === "cbor" ? binary : binary.toString("base64") }));
+    let event: Record<string, unknown> | undefined;
+    while (!event || (event.Records as unknown[]).length === 0) {
+      const message = await sub.next();
+      expect(message?.headers).toEqual({ ":message-type": "event", ":event-type": "SubscribeToShardEvent", ":content-type": contentType });
+      event = decode(message!.payload);
+    }
+    const record = (event.Records as Array<Record<string, unknown>>)[0]!;
+    expect(record.SequenceNumber).toBe(put.SequenceNumber);
+    if (codec === "cbor") expect(Buffer.compare(record.Data as Buffer, binary)).toBe(0);
+    else expect(record.Data).toBe(binary.toString("base64"));
+    expect(event.ContinuationSequenceNumber).toMatch(/^\d+$/);
+    expect(event.MillisBehindLatest).toBe(0);
+    sub.close();
+
+    const unknown = await subscribeRaw(tributary.endpoint, { ConsumerARN: `${consumerArn.split("/consumer/")[0]}/consumer/ghost:1`, ShardId: "shardId-000000000000", StartingPosition: { Type: "LATEST" } }, options);
+    expect(unknown.status).toBe(400);
+    expect(unknown.contentType).toBe(contentType);
+    unknown.close();
   });
 });
 
