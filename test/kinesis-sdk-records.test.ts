@@ -280,6 +280,26 @@ describe.each(HANDLER_KINDS)("records over %s", (handler) => {
     expect((await client.send(new GetRecordsCommand({ ShardIterator: start, Limit: 1 }))).Records?.map((r) => text(r.Data))).toEqual(["r0"]);
   });
 
+  it("returns at most 10 MiB from one GetRecords call", async () => {
+    const name = await createStream(client, `mib-${handler}`, 1);
+    const MiB = 1024 * 1024;
+    // Twelve records of exactly 1 MiB each (data plus the one-byte key), in batches under the request cap.
+    for (let batch = 0; batch < 3; batch++) {
+      const records = Array.from({ length: 4 }, (_, i) => ({ PartitionKey: "k", Data: new Uint8Array(MiB - 1).fill(batch * 4 + i) }));
+      expect((await client.send(new PutRecordsCommand({ StreamName: name, Records: records }))).FailedRecordCount).toBe(0);
+    }
+    const first = await client.send(new GetRecordsCommand({ ShardIterator: await iterator(client, name, "shardId-000000000000", "TRIM_HORIZON") }));
+    const count = first.Records?.length ?? 0;
+    const bytes = (first.Records ?? []).reduce((sum, r) => sum + (r.Data?.length ?? 0) + (r.PartitionKey?.length ?? 0), 0);
+    expect(bytes).toBeLessThanOrEqual(10 * MiB);
+    expect(count).toBeGreaterThanOrEqual(1);
+    expect(count).toBeLessThan(12);
+    expect(first.MillisBehindLatest).toBeGreaterThanOrEqual(0);
+    const rest = await client.send(new GetRecordsCommand({ ShardIterator: first.NextShardIterator }));
+    expect(count + (rest.Records?.length ?? 0)).toBe(12);
+    expect(rest.Records?.[0]?.Data?.[0]).toBe(count);
+  });
+
   it("splits a shard: lineage, ending sequence number, ChildShards and a null NextShardIterator at the parent's end", async () => {
     const name = await createStream(client, `split-${handler}`, 2);
     const parent = "shardId-000000000000";
