@@ -611,3 +611,21 @@ describe("join windows from the WINDOW clause", () => {
     expect(runFixture({ sql, inputs, events }, ["O"]).O).toEqual([[1, 1, T0 + 2000]]);
   });
 });
+
+describe("several monotonic GROUP BY keys", () => {
+  it("a change of any of them closes the open groups", () => {
+    const inputs: InputSchemaDescriptor[] = [{ name: "S", columns: [{ name: "V", type: "INTEGER" }] }];
+    const sql = `CREATE STREAM O (M TIMESTAMP, T TIMESTAMP, N BIGINT);
+      CREATE PUMP P AS INSERT INTO O SELECT STREAM FLOOR(S.ROWTIME TO MINUTE), STEP(S.ROWTIME BY INTERVAL '10' SECOND), COUNT(*)
+      FROM S GROUP BY FLOOR(S.ROWTIME TO MINUTE), STEP(S.ROWTIME BY INTERVAL '10' SECOND)`;
+    const events = [
+      { stream: "S", rowtime: T0 + 1000, rows: [[1], [2]] },
+      { stream: "S", rowtime: T0 + 12_000, rows: [[3]] },
+      { bound: T0 + 30_000 },
+    ];
+    expect(runFixture({ sql, inputs, events }, ["O"]).O).toEqual([
+      [T0, T0, 2, T0 + 10_000],
+      [T0, T0 + 10_000, 1, T0 + 20_000],
+    ]);
+  });
+});

@@ -211,9 +211,7 @@ export class Planner {
       const keyExprs = q.groupBy ?? q.stagger!.partitionBy;
       const keys = keyExprs.map((e) => plain.compile(e));
       const stagger = q.stagger !== undefined;
-      let monoIndex = keys.findIndex((k) => k.mono?.groupEnd);
-      if (monoIndex < 0) monoIndex = keys.findIndex((k) => k.mono);
-      if (!stagger && monoIndex < 0) {
+      if (!stagger && !keys.some((k) => k.mono)) {
         throw compileError(
           "A streaming GROUP BY needs a monotonic expression, such as STEP(ROWTIME BY INTERVAL '1' MINUTE) or FLOOR(ROWTIME TO MINUTE)",
           keyExprs[0]?.pos ?? q.pos,
@@ -250,8 +248,8 @@ export class Planner {
         if (!(rangeMs > 0)) throw compileError("The stagger window range must be positive", q.stagger!.range.pos);
         op = new StaggerAggregate(where, keys.map((k) => k.fn), rangeMs, agg.aggs, scope.rowtimeSlot, output, emit, onError);
       } else {
-        const mono = keys[monoIndex]!.mono!;
-        op = new GroupAggregate(where, keys.map((k) => k.fn), monoIndex, mono, agg.aggs, scope.rowtimeSlot, scope.width, output, emit, onError);
+        const monoKeys = keys.flatMap((k, index) => (k.mono ? [{ index, mono: k.mono }] : []));
+        op = new GroupAggregate(where, keys.map((k) => k.fn), monoKeys, agg.aggs, scope.rowtimeSlot, scope.width, output, emit, onError);
       }
     } else if (q.items.some((i) => hasOver(i.expr))) {
       if (q.having) throw compileError("HAVING needs GROUP BY", q.having.pos);

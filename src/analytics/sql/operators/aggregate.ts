@@ -57,19 +57,26 @@ function emitGroups(groups: Iterable<Group>, stamp: number, out: AggregateOutput
   return rows;
 }
 
+export interface MonotonicKey {
+  /** Position among the GROUP BY keys. */
+  index: number;
+  mono: Mono;
+}
+
 export class GroupAggregate implements Operator {
-  private cur: unknown = undefined;
+  /** Values of the monotonic keys shared by every open group; undefined when no group is open. */
+  private cur: unknown[] | undefined = undefined;
   private groups = new Map<unknown, Group>();
   private readonly hashKey: (r: Row) => unknown;
   private readonly argFns: Eval[];
+  private readonly monoFns: Eval[];
   private readonly synthetic: Row;
 
   constructor(
     private readonly where: Eval | undefined,
     /** All GROUP BY keys, in post-row order. */
     private readonly keyFns: Eval[],
-    private readonly monoIndex: number,
-    private readonly mono: Mono,
+    private readonly monoKeys: MonotonicKey[],
     private readonly aggs: AggCall[],
     private readonly rowtimeSlot: number,
     inputWidth: number,
@@ -77,24 +84,46 @@ export class GroupAggregate implements Operator {
     private readonly emit: Emit,
     private readonly onError: ErrorSink,
   ) {
-    // The monotonic key is the same for every open group, so it stays out of the hash.
-    this.hashKey = keyMaker(keyFns.filter((_, i) => i !== monoIndex));
+    // Monotonic keys are the same for every open group (a change closes them all), so they stay out of the hash.
+    const monoIdx = new Set(monoKeys.map((m) => m.index));
+    this.hashKey = keyMaker(keyFns.filter((_, i) => !monoIdx.has(i)));
+    this.monoFns = monoKeys.map((m) => keyFns[m.index] as Eval);
     this.argFns = argEvaluators(aggs);
     this.synthetic = new Array<unknown>(inputWidth).fill(null);
   }
 
+  /** The earliest known end among the open groups' monotonic keys (Infinity if none is known). */
+  private knownEnd(): number {
+    let end = Infinity;
+    const cur = this.cur;
+    if (!cur) return end;
+    this.monoKeys.forEach((m, i) => {
+      if (m.mono.groupEnd) end = Math.min(end, m.mono.groupEnd(cur[i]));
+    });
+    return end;
+  }
+
   push(_port: number, rows: Row[]): void {
-    const monoFn = this.keyFns[this.monoIndex] as Eval;
     const rts = this.rowtimeSlot;
+    const monoFns = this.monoFns;
     forEachRow(
       rows,
       (r) => {
         if (this.where && this.where(r) !== true) return;
         const rt = r[rts] as number;
-        const m = monoFn(r);
-        if (m == null) return;
-        if (this.cur !== undefined && m !== this.cur) this.close(this.mono.groupEnd ? this.mono.groupEnd(this.cur) : rt);
-        this.cur = m;
+        const cur = this.cur;
+        let same = cur !== undefined;
+        // The common case (same bucket as the open groups) compares without allocating.
+        for (let i = 0; same && i < monoFns.length; i++) if ((monoFns[i] as Eval)(r) !== (cur as unknown[])[i]) same = false;
+        if (!same) {
+          const values = monoFns.map((f) => f(r));
+          if (values.some((v) => v == null)) return;
+          if (cur) {
+            const end = this.knownEnd();
+            this.close(end === Infinity ? rt : end);
+          }
+          this.cur = values;
+        }
         const key = this.hashKey(r);
         let g = this.groups.get(key);
         if (!g) {
@@ -116,27 +145,33 @@ export class GroupAggregate implements Operator {
   }
 
   nextDeadline(): number {
-    if (this.groups.size === 0 || !this.mono.groupEnd) return Infinity;
-    return this.mono.groupEnd(this.cur);
+    return this.groups.size === 0 ? Infinity : this.knownEnd();
   }
 
   advance(nowMs: number): void {
-    if (this.groups.size === 0) return;
-    if (this.mono.groupEnd) {
-      const end = this.mono.groupEnd(this.cur);
-      if (end <= nowMs) this.close(end);
+    if (this.groups.size === 0 || !this.cur) return;
+    const end = this.knownEnd();
+    if (end <= nowMs) {
+      this.close(end);
       return;
     }
-    if (!this.mono.rowtimeOnly) return;
-    // Evaluate the monotonic key at the bound: if it differs, the open groups can receive no more rows.
+    // Keys of ROWTIME alone without a known end: evaluate them at the bound; a different value means the
+    // open groups can receive no more rows.
     this.synthetic[this.rowtimeSlot] = nowMs;
-    let atBound: unknown;
-    try {
-      atBound = (this.keyFns[this.monoIndex] as Eval)(this.synthetic);
-    } catch {
-      return;
+    for (let i = 0; i < this.monoKeys.length; i++) {
+      const m = this.monoKeys[i] as MonotonicKey;
+      if (m.mono.groupEnd || !m.mono.rowtimeOnly) continue;
+      let atBound: unknown;
+      try {
+        atBound = (this.monoFns[i] as Eval)(this.synthetic);
+      } catch {
+        continue;
+      }
+      if (atBound != null && atBound !== this.cur[i]) {
+        this.close(nowMs);
+        return;
+      }
     }
-    if (atBound != null && atBound !== this.cur) this.close(nowMs);
   }
 }
 
