@@ -23,7 +23,9 @@ import {
   RegisterStreamConsumerCommand,
   SubscribeToShardCommand,
 } from "@aws-sdk/client-kinesis";
+import { Sha256 } from "@aws-crypto/sha256-js";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
+import { SignatureV4 } from "@smithy/signature-v4";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { systemClock } from "../src/core/clock.js";
 import { startTestTributary, uniqueName, waitForActive, waitUntil } from "./helpers/tributary.js";
@@ -132,6 +134,39 @@ describe("authentication through the JS SDK", () => {
     const expired = await failure(client("adminA", { clockOffsetMs: -10 * 60_000 }).send(new ListStreamsCommand({})));
     expect(expired.name).toBe("InvalidSignatureException");
     expect(expired.message).toMatch(/^Signature expired: \d{8}T\d{6}Z is now earlier than \d{8}T\d{6}Z \(\d{8}T\d{6}Z - 5 min\.\)$/);
+  });
+
+  it("accepts presigned (query-string) requests and refuses them once expired or altered", async () => {
+    const signer = new SignatureV4({ credentials: { accessKeyId: USERS.adminA.accessKeyId, secretAccessKey: USERS.adminA.secretAccessKey }, region: "us-east-1", service: "kinesis", sha256: Sha256 });
+    const url = new URL(server.server.endpoint);
+    const body = "{}";
+    const send = async (signedAtMs: number, expiresIn: number, alter = (query: URLSearchParams) => query) => {
+      const presigned = await signer.presign(
+        {
+          method: "POST",
+          protocol: "http:",
+          hostname: url.hostname,
+          port: Number(url.port),
+          path: "/",
+          query: {},
+          headers: { host: url.host, "content-type": "application/x-amz-json-1.1", "x-amz-target": "Kinesis_20131202.ListStreams" },
+          body,
+        },
+        // X-Amz-Target stays a header: the RPC protocol routes by it.
+        { signingDate: new Date(signedAtMs), expiresIn, unhoistableHeaders: new Set(["x-amz-target"]) },
+      );
+      const query = alter(new URLSearchParams(presigned.query as Record<string, string>));
+      const response = await fetch(`${server.server.endpoint}/?${query.toString()}`, { method: "POST", headers: presigned.headers, body });
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    };
+    const ok = await send(Date.now(), 300);
+    expect(ok.status, JSON.stringify(ok.body)).toBe(200);
+    expect(ok.body).toHaveProperty("StreamNames");
+    const old = await send(Date.now() - 20 * 60_000, 600);
+    expect(old.body.__type).toBe("InvalidSignatureException");
+    expect(String(old.body.message)).toMatch(/^Signature expired: .* - 600 sec\.\)$/);
+    const altered = await send(Date.now(), 300, (q) => (q.set("X-Amz-Expires", "3000"), q));
+    expect(altered.body.__type).toBe("InvalidSignatureException");
   });
 
   it("verifies SubscribeToShard's initial request", async () => {
