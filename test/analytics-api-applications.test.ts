@@ -258,6 +258,51 @@ describe("UpdateApplication and the Add/Delete operations", () => {
   });
 });
 
+describe("unknown applications", () => {
+  it("every operation that names an application answers ResourceNotFoundException for a missing one", async () => {
+    const ApplicationName = uniqueName("missing");
+    const CurrentApplicationVersionId = 1;
+    const output = { Name: "DEST", KinesisStreamsOutput: { ResourceARN: streamArn(sink), RoleARN: ROLE }, DestinationSchema: { RecordFormatType: "JSON" as const } };
+    const reference = {
+      TableName: "T",
+      S3ReferenceDataSource: { BucketARN: "arn:aws:s3:::b", FileKey: "k", ReferenceRoleARN: ROLE },
+      ReferenceSchema: { RecordFormat: { RecordFormatType: "JSON" as const }, RecordColumns: [{ Name: "a", SqlType: "INTEGER", Mapping: "$.a" }] },
+    };
+    const calls: Promise<unknown>[] = [
+      analytics.send(new DescribeApplicationCommand({ ApplicationName })),
+      analytics.send(new UpdateApplicationCommand({ ApplicationName, CurrentApplicationVersionId, ApplicationUpdate: {} })),
+      analytics.send(new DeleteApplicationCommand({ ApplicationName, CreateTimestamp: new Date() })),
+      analytics.send(new StartApplicationCommand({ ApplicationName, InputConfigurations: [] })),
+      analytics.send(new StopApplicationCommand({ ApplicationName })),
+      analytics.send(new AddApplicationInputCommand({ ApplicationName, CurrentApplicationVersionId, Input: jsonInput(source) })),
+      analytics.send(
+        new AddApplicationInputProcessingConfigurationCommand({
+          ApplicationName,
+          CurrentApplicationVersionId,
+          InputId: "1.1",
+          InputProcessingConfiguration: { InputLambdaProcessor: { ResourceARN: "arn:aws:lambda:us-east-1:000000000000:function:f", RoleARN: ROLE } },
+        }),
+      ),
+      analytics.send(new DeleteApplicationInputProcessingConfigurationCommand({ ApplicationName, CurrentApplicationVersionId, InputId: "1.1" })),
+      analytics.send(new AddApplicationOutputCommand({ ApplicationName, CurrentApplicationVersionId, Output: output })),
+      analytics.send(new DeleteApplicationOutputCommand({ ApplicationName, CurrentApplicationVersionId, OutputId: "1.1" })),
+      analytics.send(new AddApplicationReferenceDataSourceCommand({ ApplicationName, CurrentApplicationVersionId, ReferenceDataSource: reference })),
+      analytics.send(new DeleteApplicationReferenceDataSourceCommand({ ApplicationName, CurrentApplicationVersionId, ReferenceId: "1.1" })),
+      analytics.send(
+        new AddApplicationCloudWatchLoggingOptionCommand({
+          ApplicationName,
+          CurrentApplicationVersionId,
+          CloudWatchLoggingOption: { LogStreamARN: "arn:aws:logs:us-east-1:000000000000:log-group:g:log-stream:s", RoleARN: ROLE },
+        }),
+      ),
+      analytics.send(new DeleteApplicationCloudWatchLoggingOptionCommand({ ApplicationName, CurrentApplicationVersionId, CloudWatchLoggingOptionId: "1.1" })),
+      analytics.send(new TagResourceCommand({ ResourceARN: `arn:aws:kinesisanalytics:us-east-1:000000000000:application/${ApplicationName}`, Tags: [{ Key: "a", Value: "b" }] })),
+      analytics.send(new UntagResourceCommand({ ResourceARN: `arn:aws:kinesisanalytics:us-east-1:000000000000:application/${ApplicationName}`, TagKeys: ["a"] })),
+    ];
+    for (const call of calls) expect((await errorOf(call)).name).toBe("ResourceNotFoundException");
+  });
+});
+
 describe("tags", () => {
   it("tags, lists and untags by application ARN", async () => {
     const name = uniqueName("tags");

@@ -279,6 +279,40 @@ CREATE OR REPLACE PUMP "P2" AS INSERT INTO "OUT" SELECT STREAM "ticker", 'two' F
     await stop(analytics, name);
   });
 
+  it("reads CSV records with their delimiters and positional columns", async () => {
+    const source = await createStream(kinesis, undefined, 1);
+    const sink = await createStream(kinesis, undefined, 1);
+    const name = uniqueName("csv");
+    await analytics.send(
+      new CreateApplicationCommand({
+        ApplicationName: name,
+        ApplicationCode: `CREATE OR REPLACE STREAM "OUT" (ticker VARCHAR(8), total DECIMAL(8,2));
+CREATE OR REPLACE PUMP "P" AS INSERT INTO "OUT" SELECT STREAM "ticker", "price" * "qty" FROM "SOURCE_SQL_STREAM_001";`,
+        Inputs: [
+          {
+            NamePrefix: "SOURCE_SQL_STREAM",
+            KinesisStreamsInput: { ResourceARN: streamArn(source), RoleARN: ROLE },
+            InputSchema: {
+              RecordFormat: { RecordFormatType: "CSV", MappingParameters: { CSVMappingParameters: { RecordRowDelimiter: "\n", RecordColumnDelimiter: ";" } } },
+              RecordColumns: [
+                { Name: "ticker", SqlType: "VARCHAR(8)" },
+                { Name: "price", SqlType: "DECIMAL(8,2)" },
+                { Name: "qty", SqlType: "INTEGER" },
+              ],
+            },
+          },
+        ],
+        Outputs: [kinesisOutput("OUT", sink, "CSV")],
+      }),
+    );
+    await start(analytics, name, "NOW");
+    // One record may carry several rows.
+    await put(kinesis, source, ["AMZN;10.50;2\nAAPL;1.25;4\n", "MSFT;3;1;ignored\n"]);
+    await waitUntil(async () => (await count(sink)) >= 3, "csv output");
+    expect((await readAll(kinesis, sink)).sort()).toEqual(["AAPL,5.00\n", "AMZN,21.00\n", "MSFT,3.00\n"]);
+    await stop(analytics, name);
+  });
+
   it("applies an update to a running application: UPDATING, then RUNNING on the new code, nothing lost", async () => {
     const source = await createStream(kinesis, undefined, 1);
     const sink = await createStream(kinesis, undefined, 1);
