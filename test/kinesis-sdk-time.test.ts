@@ -100,6 +100,41 @@ describe("time through the SDK (virtual clock)", () => {
     expect(await done).toEqual({ outcome: "completed", records: ["in-session"] });
   });
 
+  it("sends heartbeat events whose continuation resumes correctly, and splits a backlog into 2 MiB events with MillisBehindLatest", async () => {
+    const name = await createStream(1);
+    const consumerArn = await consumerFor(name);
+    const first = await client.send(new SubscribeToShardCommand({ ConsumerARN: consumerArn, ShardId: "shardId-000000000000", StartingPosition: { Type: "LATEST" } }));
+    const events = first.EventStream![Symbol.asyncIterator]();
+    const heartbeat = events.next();
+    clock.advance(5_000);
+    const beat = (await heartbeat).value?.SubscribeToShardEvent;
+    expect(beat?.Records).toEqual([]);
+    expect(beat?.MillisBehindLatest).toBe(0);
+    const continuation = beat!.ContinuationSequenceNumber!;
+    expect(continuation).toMatch(/^\d+$/);
+    await events.return?.();
+
+    const MiB = 1024 * 1024;
+    for (let i = 0; i < 3; i++) await client.send(new PutRecordCommand({ StreamName: name, PartitionKey: "k", Data: new Uint8Array(MiB - 1).fill(i) }));
+    clock.advance(10_000);
+    // Past the 5-second takeover window, so the new session replaces the old one whatever its state.
+    const resumed = await client.send(new SubscribeToShardCommand({ ConsumerARN: consumerArn, ShardId: "shardId-000000000000", StartingPosition: { Type: "AFTER_SEQUENCE_NUMBER", SequenceNumber: continuation } }));
+    const more = resumed.EventStream![Symbol.asyncIterator]();
+    const seen: Array<{ records: number; behind: number | undefined }> = [];
+    let total = 0;
+    while (total < 3) {
+      const event = (await more.next()).value?.SubscribeToShardEvent;
+      if (!event || event.Records?.length === 0) continue;
+      total += event.Records!.length;
+      seen.push({ records: event.Records!.length, behind: event.MillisBehindLatest });
+      expect(event.Records!.reduce((sum: number, r: { Data?: Uint8Array }) => sum + r.Data!.length + 1, 0)).toBeLessThanOrEqual(2 * MiB);
+    }
+    expect(seen.length).toBeGreaterThanOrEqual(2);
+    expect(seen[0]!.behind).toBe(10_000);
+    expect(seen[seen.length - 1]!.behind).toBe(0);
+    await more.return?.();
+  });
+
   it("ends a subscription with a ResourceNotFoundException event when its stream is deleted", async () => {
     const name = await createStream(1);
     const events = await subscribe(await consumerFor(name));
