@@ -326,3 +326,30 @@ describe.skipIf(!existsSync(AWS_CLI))("authentication and authorization through 
     expect(stranger.stderr).toContain(": The security token included in the request is invalid.");
   });
 });
+
+describe("--auth off keeps accounts apart too", () => {
+  it("refuses another account's ARN until a resource policy grants it", async () => {
+    const off = await startTestTributary();
+    try {
+      const as = (accessKeyId: string) =>
+        new KinesisClient({ endpoint: off.server.endpoint, region: "us-east-1", maxAttempts: 1, credentials: { accessKeyId, secretAccessKey: "anything" } });
+      const a = as(A);
+      const b = as(B);
+      const name = uniqueName("off-cross");
+      await a.send(new CreateStreamCommand({ StreamName: name, ShardCount: 1 }));
+      await waitForActive(a, name);
+      const arn = streamArnOf(name);
+      const before = await failure(b.send(new DescribeStreamSummaryCommand({ StreamARN: arn })));
+      expect(before).toEqual({
+        name: "AccessDeniedException",
+        message: `User: arn:aws:iam::${B}:root is not authorized to perform: kinesis:DescribeStreamSummary on resource: ${arn} because no resource-based policy allows the kinesis:DescribeStreamSummary action`,
+      });
+      const grant = { Statement: [{ Effect: "Allow", Principal: { AWS: B }, Action: "kinesis:DescribeStreamSummary", Resource: arn }] };
+      await a.send(new PutResourcePolicyCommand({ ResourceARN: arn, Policy: JSON.stringify(grant) }));
+      expect((await b.send(new DescribeStreamSummaryCommand({ StreamARN: arn }))).StreamDescriptionSummary?.StreamName).toBe(name);
+      expect((await failure(b.send(new PutRecordCommand({ StreamARN: arn, PartitionKey: "k", Data: new Uint8Array([1]) })))).name).toBe("AccessDeniedException");
+    } finally {
+      await off.cleanup();
+    }
+  });
+});
