@@ -374,6 +374,33 @@ describe("StartApplication, StopApplication and DeleteApplication", () => {
     expect(failure.name).toBe("InvalidApplicationConfigurationException");
     expect(failure.message).toMatch(/Firehose/);
     expect((await describeApp(name)).ApplicationStatus).toBe("READY");
+    // An output naming a stream the code does not create, or reference data that is not there, fail the start too.
+    const orphan = uniqueName("orphan");
+    await analytics.send(
+      new CreateApplicationCommand({
+        ApplicationName: orphan,
+        ApplicationCode: CODE,
+        Inputs: [jsonInput(source)],
+        Outputs: [{ Name: "NOPE", KinesisStreamsOutput: { ResourceARN: streamArn(sink), RoleARN: ROLE }, DestinationSchema: { RecordFormatType: "JSON" } }],
+      }),
+    );
+    const startOrphan = new StartApplicationCommand({ ApplicationName: orphan, InputConfigurations: [{ Id: "1.1", InputStartingPositionConfiguration: { InputStartingPosition: "NOW" } }] });
+    expect(await errorOf(analytics.send(startOrphan))).toMatchObject({ name: "InvalidApplicationConfigurationException" });
+    await analytics.send(new DeleteApplicationOutputCommand({ ApplicationName: orphan, CurrentApplicationVersionId: 1, OutputId: "1.1" }));
+    await analytics.send(
+      new AddApplicationReferenceDataSourceCommand({
+        ApplicationName: orphan,
+        CurrentApplicationVersionId: 2,
+        ReferenceDataSource: {
+          TableName: "T",
+          S3ReferenceDataSource: { BucketARN: "arn:aws:s3:::nobucket", FileKey: "absent.json", ReferenceRoleARN: ROLE },
+          ReferenceSchema: { RecordFormat: { RecordFormatType: "JSON" }, RecordColumns: [{ Name: "a", SqlType: "INTEGER", Mapping: "$.a" }] },
+        },
+      }),
+    );
+    const missingReference = await errorOf(analytics.send(startOrphan));
+    expect(missingReference).toMatchObject({ name: "InvalidApplicationConfigurationException" });
+    expect(missingReference.message).toMatch(/absent\.json/);
     expect(await errorOf(analytics.send(new StartApplicationCommand({ ApplicationName: uniqueName("none"), InputConfigurations: [] })))).toMatchObject({
       name: "ResourceNotFoundException",
     });

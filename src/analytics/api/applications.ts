@@ -8,6 +8,8 @@
  * configuration at LAST_STOPPED_POINT); Delete passes through DELETING. Applications that were running
  * when the server stopped start again, at LAST_STOPPED_POINT, when it opens.
  */
+import { constants } from "node:fs";
+import { access } from "node:fs/promises";
 import type { Clock } from "../../core/clock.js";
 import { isAwsError } from "../../core/errors.js";
 import type { Logger } from "../../core/log.js";
@@ -20,6 +22,7 @@ import { ApplicationRunner, ApplicationStartError } from "../runtime/application
 import { loadReferenceTable, ReferenceDataError } from "../runtime/reference-data.js";
 import type { InputPositions, StartingPosition } from "../runtime/run-spec.js";
 import type { StoredApplication } from "./application-model.js";
+import { checkOutputsDefined } from "./config-rules.js";
 import { concurrentModification, invalidApplicationConfiguration, resourceInUse, resourceNotFound } from "./errors.js";
 import type { ApplicationStatus } from "./generated/types.js";
 import { buildRunSpec } from "./run-spec-builder.js";
@@ -177,8 +180,16 @@ export class Applications {
       }
       if (app.inputs.length === 0) throw invalidApplicationConfiguration(`Application ${name} has no input configured.`);
       const spec = buildRunSpec(app, this.deps.dataDir);
+      checkOutputsDefined(app);
       for (const input of spec.inputs) this.requireStream(input.source, "input");
       for (const output of spec.outputs) this.requireStream(output.destination, "output");
+      for (const reference of spec.references) {
+        try {
+          await access(reference.path, constants.R_OK);
+        } catch {
+          throw invalidApplicationConfiguration(`Reference data for table ${reference.tableName} cannot be read from ${reference.path}.`);
+        }
+      }
       const draft = structuredClone(app);
       for (const input of draft.inputs) input.startingPosition = positions.get(input.id) ?? input.startingPosition ?? "NOW";
       draft.status = "STARTING";

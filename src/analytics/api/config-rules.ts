@@ -8,7 +8,7 @@ import { SqlCompileError, compileApplication } from "../sql/engine.js";
 import { parseDataType } from "../sql/type-text.js";
 import { parseJsonPath } from "../runtime/record-decoder.js";
 import { inAppStreamNames, type StoredApplication } from "./application-model.js";
-import { codeValidation, invalidArgument } from "./errors.js";
+import { codeValidation, invalidApplicationConfiguration, invalidArgument } from "./errors.js";
 import type { Input, Output, ReferenceDataSource, SourceSchema } from "./generated/types.js";
 
 export function streamRefOf(arn: string, what: string): StreamRef {
@@ -64,8 +64,22 @@ export function checkReference(reference: ReferenceDataSource): void {
 
 /** Compiles the code against the application's in-application streams and tables; SQL errors become CodeValidationException. */
 export function checkCode(app: StoredApplication): void {
+  compiledStreams(app);
+}
+
+/** Before a start: every output must name an in-application stream the code creates (or error_stream). */
+export function checkOutputsDefined(app: StoredApplication): void {
+  const streams = new Set(compiledStreams(app));
+  for (const { output } of app.outputs) {
+    if (!streams.has(output.Name)) {
+      throw invalidApplicationConfiguration(`Output ${output.Name} names an in-application stream that the application code does not create.`);
+    }
+  }
+}
+
+function compiledStreams(app: StoredApplication): string[] {
   const code = app.code;
-  if (code === undefined || code.trim() === "") return;
+  if (code === undefined || code.trim() === "") return [];
   const inputs = app.inputs.flatMap(({ input }) =>
     inAppStreamNames(input).map((name) => ({ name, columns: input.InputSchema.RecordColumns.map((c) => ({ name: c.Name, type: c.SqlType })) })),
   );
@@ -75,7 +89,7 @@ export function checkCode(app: StoredApplication): void {
     rows: [],
   }));
   try {
-    compileApplication(code, inputs, tables);
+    return compileApplication(code, inputs, tables).streams.map((s) => s.name);
   } catch (error) {
     if (error instanceof SqlCompileError) throw codeValidation(error.message);
     throw codeValidation(error instanceof Error ? error.message : String(error));
