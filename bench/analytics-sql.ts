@@ -95,7 +95,11 @@ const QUERIES: Query[] = [
   },
 ];
 
-function run(q: Query, data: unknown[][][]): { rowsPerSec: number; out: number } {
+/**
+ * Rows per second of wall time, and per second of this process's CPU time (user + system): the second is the
+ * per-core figure and stays meaningful when other processes compete for the machine's cores.
+ */
+function run(q: Query, data: unknown[][][]): { rowsPerSec: number; rowsPerCpuSec: number; out: number } {
   const app = compileApplication(q.sql, [BID, AUCTION]);
   let out = 0;
   app.onOutput("O", (rows) => {
@@ -103,6 +107,7 @@ function run(q: Query, data: unknown[][][]): { rowsPerSec: number; out: number }
   });
   let auctionId = 0;
   const start = process.hrtime.bigint();
+  const cpuStart = process.cpuUsage();
   let t = T0;
   for (const batch of data) {
     t += BATCH_INTERVAL_MS;
@@ -116,7 +121,10 @@ function run(q: Query, data: unknown[][][]): { rowsPerSec: number; out: number }
   }
   app.advanceTime(t + 60_000);
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  return { rowsPerSec: (data.length * BATCH_ROWS) / seconds, out };
+  const cpu = process.cpuUsage(cpuStart);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  const rows = data.length * BATCH_ROWS;
+  return { rowsPerSec: rows / seconds, rowsPerCpuSec: rows / cpuSeconds, out };
 }
 
 const data = bids(ROWS);
@@ -126,6 +134,8 @@ for (const q of QUERIES) {
   const r = run(q, data);
   const target = q.kind === "stateless" ? 1_000_000 : 500_000;
   console.log(
-    `${q.name.padEnd(52)} ${Math.round(r.rowsPerSec).toLocaleString().padStart(12)} rows/s  (${r.out.toLocaleString()} out; target ${target.toLocaleString()})`,
+    `${q.name.padEnd(52)} ${Math.round(r.rowsPerCpuSec).toLocaleString().padStart(12)} rows/CPU-s ${Math.round(r.rowsPerSec)
+      .toLocaleString()
+      .padStart(12)} rows/s wall  (${r.out.toLocaleString()} out; target ${target.toLocaleString()}/core)`,
   );
 }
