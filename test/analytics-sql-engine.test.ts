@@ -390,6 +390,12 @@ GROUP BY FLOOR("SOURCE_SQL_STREAM_001".ROWTIME TO MINUTE);`).message,
         CREATE OR REPLACE STREAM "O" (m BIGINT);`).message,
     ).toContain('Stream "O" cannot be replaced after a pump uses it');
     expect(compileErrorOf(`CREATE STREAM "${"X".repeat(33)}" (n BIGINT);`).message).toContain("longer than 32 characters");
+    expect(compileErrorOf(`CREATE STREAM "O" (n INTERVAL SECOND);`).message).toBe('Column "N": INTERVAL cannot be the type of a stream column at line 1, column 20');
+    expect(
+      compileErrorOf(`CREATE STREAM "O" (d VARCHAR(9), n BIGINT);
+CREATE PUMP "P" AS INSERT INTO "O" SELECT STREAM "device_id", COUNT(*) FROM "SOURCE_SQL_STREAM_001"
+WINDOWED BY STAGGER (PARTITION BY "reading" RANGE INTERVAL '1' MINUTE);`).message,
+    ).toBe('Column "device_id" must appear in WINDOWED BY STAGGER (PARTITION BY ...) or inside an aggregate function at line 2, column 50');
     expect(compileErrorOf(`CREATE STREAM "O" (n BIGINT);\nCREATE PUMP "P" AS INSERT INTO "O" SELECT STREAM * FROM "error_stream";`).message).toContain(
       "error_stream cannot be read",
     );

@@ -51,6 +51,8 @@ export interface Bound {
 /** Aggregation context: how aggregate calls and grouped columns map to slots of the post-aggregation row. */
 export interface AggContext {
   mode: "group" | "analytic";
+  /** How errors name the key list: "GROUP BY" or, for stagger windows, "PARTITION BY". */
+  keysClause?: string;
   keys: { canon: string; slot: number; type: SqlType }[];
   aggs: AggCall[];
   /** Slot of the first aggregate result in the post-aggregation row. */
@@ -144,7 +146,8 @@ export class ExprCompiler {
     if (this.agg?.mode === "group") {
       // Outside aggregates, only GROUP BY keys (matched above) and ROWTIME (the group's time) may be read.
       if (parts.length >= 1 && parts[parts.length - 1] === "ROWTIME") return this.rowtimeRef(this.agg.rowtimeSlot, "post");
-      throw compileError(`Column ${parts.map(quoteName).join(".")} must appear in GROUP BY or inside an aggregate function`, pos);
+      const clause = this.agg.keysClause ?? "GROUP BY";
+      throw compileError(`Column ${parts.map(quoteName).join(".")} must appear in ${clause} or inside an aggregate function`, pos);
     }
     const rels = this.scope.relations;
     // Try [relation, column, fields...] first, then [column, fields...].

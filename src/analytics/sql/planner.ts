@@ -95,6 +95,10 @@ export class Planner {
     }
     const seen = new Set<string>();
     for (const c of s.columns) {
+      // INTERVAL is a type of expressions only (reference §8).
+      if (c.sqlType.kind === "INTERVAL_DAY_TIME" || c.sqlType.kind === "INTERVAL_YEAR_MONTH") {
+        throw compileError(`Column ${quoteName(c.name)}: INTERVAL cannot be the type of a stream column`, c.pos);
+      }
       if (seen.has(c.name)) throw compileError(`Duplicate column ${quoteName(c.name)}`, c.pos);
       if (c.name === "ROWTIME") throw compileError("ROWTIME is implicit and cannot be declared", c.pos);
       seen.add(c.name);
@@ -220,6 +224,7 @@ export class Planner {
       const K = keys.length;
       const agg: AggContext = {
         mode: "group",
+        keysClause: stagger ? "WINDOWED BY STAGGER (PARTITION BY ...)" : "GROUP BY",
         keys: keys.map((k, i) => ({ canon: k.canon, slot: i, type: k.type })),
         aggs: [],
         aggBase: K + 1,
