@@ -179,6 +179,8 @@ describe("expressions", () => {
       "200",
       "2326",
     ]);
+    expect(ev("FAST_REGEX_LOG_PARSE('k=v', '(\\w+)=(\\w+)')")).toEqual(["k", "v"]);
+    expect(ev("W3C_LOG_PARSE('\"http://a/\" \"curl/8\"', '\"%[Referer]i\" \"%{User-agent}i\"')")).toEqual(["http://a/", "curl/8"]);
     expect(ev("VARIABLE_COLUMN_LOG_PARSE('a,12,\"x,y\"', 'A VARCHAR(5), B INTEGER, C VARCHAR(9)', ',')")).toEqual(["a", 12, "x,y"]);
     expect(ev("VARIABLE_COLUMN_LOG_PARSE('a|b', 2, '|')")).toEqual(["a", "b"]);
     expect(ev("VARIABLE_COLUMN_LOG_PARSE('x\ty', 'P TYPE VARCHAR(3) NOT NULL, Q TYPE VARCHAR(3)', U&'\\0009')")).toEqual(["x", "y"]);

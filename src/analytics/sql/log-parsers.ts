@@ -78,7 +78,9 @@ export function apacheFormatRegex(format: string): { re: RegExp; fields: number 
     if (c === "%") {
       let j = i + 1;
       if (format[j] === ">" || format[j] === "<") j++;
+      // Apache writes %{Referer}i; the KDA reference writes %[Referer]i.
       if (format[j] === "{") j = format.indexOf("}", j) + 1;
+      else if (format[j] === "[") j = format.indexOf("]", j) + 1;
       const directive = format[j] ?? "";
       const quoted = format[i - 1] === '"';
       if (directive === "t") src += "\\[([^\\]]*)\\]";
@@ -274,6 +276,8 @@ export const LOG_PARSERS: Record<string, ScalarFn> = {
   FIXED_COLUMN_LOG_PARSE: fixedColumnLogParse,
   REGEX_LOG_PARSE: regexParser(),
   FAST_REGEX_LOG_PARSER: regexParser(),
+  // The reference's page title says FAST_REGEX_LOG_PARSER, its syntax box FAST_REGEX_LOG_PARSE: accept both.
+  FAST_REGEX_LOG_PARSE: regexParser(),
   W3C_LOG_PARSE: w3cLogParse,
   SYS_LOG_PARSE: sysLogParse,
   VARIABLE_COLUMN_LOG_PARSE: variableColumnLogParse,
