@@ -6,7 +6,13 @@
  */
 import {
   CreateStreamCommand,
+  DeleteResourcePolicyCommand,
   DeleteStreamCommand,
+  GetResourcePolicyCommand,
+  ListTagsForResourceCommand,
+  PutResourcePolicyCommand,
+  TagResourceCommand,
+  UntagResourceCommand,
   DeregisterStreamConsumerCommand,
   DescribeStreamConsumerCommand,
   DescribeStreamSummaryCommand,
@@ -133,6 +139,22 @@ describe.each(HANDLER_KINDS)("consumers over %s", (handler) => {
     await client.send(new DeregisterStreamConsumerCommand({ StreamARN, ConsumerName: "reader-2" }));
     await waitUntil(async () => ((await client.send(new ListStreamConsumersCommand({ StreamARN }))).Consumers ?? []).length === 0, "deregistration");
     expect((await errorOf(client.send(new DescribeStreamConsumerCommand({ ConsumerARN: Consumer!.ConsumerARN })))).name).toBe("ResourceNotFoundException");
+    // Consumers carry their own tags and resource policy, addressed by consumer ARN.
+    const { Consumer: tagged } = await client.send(new RegisterStreamConsumerCommand({ StreamARN, ConsumerName: "tagged", Tags: { owner: "team-a" } }));
+    const consumerArn = tagged!.ConsumerARN!;
+    expect((await client.send(new ListTagsForResourceCommand({ ResourceARN: consumerArn }))).Tags).toEqual([{ Key: "owner", Value: "team-a" }]);
+    await client.send(new TagResourceCommand({ ResourceARN: consumerArn, Tags: { env: "test" } }));
+    await client.send(new UntagResourceCommand({ ResourceARN: consumerArn, TagKeys: ["owner"] }));
+    expect((await client.send(new ListTagsForResourceCommand({ ResourceARN: consumerArn }))).Tags).toEqual([{ Key: "env", Value: "test" }]);
+    expect((await client.send(new ListTagsForResourceCommand({ ResourceARN: StreamARN }))).Tags).toEqual([]);
+    const policy = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:root" }, Action: "kinesis:SubscribeToShard", Resource: consumerArn }] });
+    await client.send(new PutResourcePolicyCommand({ ResourceARN: consumerArn, Policy: policy }));
+    expect(JSON.parse((await client.send(new GetResourcePolicyCommand({ ResourceARN: consumerArn }))).Policy!)).toEqual(JSON.parse(policy));
+    await client.send(new DeleteResourcePolicyCommand({ ResourceARN: consumerArn }));
+    const ghost = `${StreamARN}/consumer/ghost:1700000000`;
+    expect((await errorOf(client.send(new ListTagsForResourceCommand({ ResourceARN: ghost })))).name).toBe("ResourceNotFoundException");
+    await client.send(new DeregisterStreamConsumerCommand({ ConsumerARN: consumerArn }));
+
     // 20 consumers per stream, the 21st refused.
     for (let i = 0; i < 20; i++) await client.send(new RegisterStreamConsumerCommand({ StreamARN, ConsumerName: `many-${i}` }));
     const tooMany = await errorOf(client.send(new RegisterStreamConsumerCommand({ StreamARN, ConsumerName: "many-20" })));

@@ -348,6 +348,11 @@ describe.each(HANDLER_KINDS)("stream control plane over %s", (handler) => {
     expect(s?.OpenShardCount).toBe(2);
     const same = await errorOf(client.send(new UpdateStreamModeCommand({ StreamARN: arn, StreamModeDetails: { StreamMode: "ON_DEMAND" } })));
     expect(same.name).toMatch(/InvalidArgumentException|ValidationException/);
+    // Resharding is for provisioned streams only.
+    const split = await errorOf(client.send(new SplitShardCommand({ StreamName: name, ShardToSplit: "shardId-000000000000", NewStartingHashKey: "1000" })));
+    expect(split.name).toBe("ValidationException");
+    const scale = await errorOf(client.send(new UpdateShardCountCommand({ StreamName: name, TargetShardCount: 3, ScalingType: "UNIFORM_SCALING" })));
+    expect(scale.name).toBe("ValidationException");
     await client.send(new UpdateStreamModeCommand({ StreamARN: arn, StreamModeDetails: { StreamMode: "PROVISIONED" } }));
     await waitForActive(client, name);
     s = (await client.send(new DescribeStreamSummaryCommand({ StreamName: name }))).StreamDescriptionSummary;
