@@ -8,6 +8,7 @@
  *   node --import tsx bench/security-auth.ts [--seconds 10] [--rounds 2] [--callers 8] [--records 500]
  *        [--record-bytes 100] [--shards 4] [--storage memory|file] [--fsync never|always]
  *        [--profile <dir>]   (one CPU profile per server, in <dir>/off and <dir>/sigv4)
+ *        [--dist <dir>]      (run a compiled build, e.g. dist/, instead of the sources through tsx)
  */
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -104,10 +105,13 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
 }
 
-function startServer(args: string[], profileDir: string | undefined): Promise<Server> {
-  const script = `import(${JSON.stringify(join(REPO_DIR, "src/cli/main.ts"))}).then((m) => m.main(${JSON.stringify(["serve", ...args])}))`;
+/** Runs the CLI from the sources through tsx, or from a compiled build (`--dist <dir>`, without a loader). */
+function startServer(args: string[], profileDir: string | undefined, distDir: string | undefined): Promise<Server> {
+  const entry = distDir === undefined ? join(REPO_DIR, "src/cli/main.ts") : join(distDir, "cli/main.js");
+  const script = `import(${JSON.stringify(entry)}).then((m) => m.main(${JSON.stringify(["serve", ...args])}))`;
   const profile = profileDir === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${profileDir}`];
-  const child = spawn(process.execPath, [...profile, "--import", "tsx", "-e", script], { cwd: REPO_DIR, stdio: ["ignore", "pipe", "pipe"] });
+  const loader = distDir === undefined ? ["--import", "tsx"] : [];
+  const child = spawn(process.execPath, [...profile, ...loader, "-e", script], { cwd: REPO_DIR, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -161,6 +165,7 @@ async function main(): Promise<void> {
       storage: { type: "string", default: "memory" },
       fsync: { type: "string", default: "never" },
       profile: { type: "string" },
+      dist: { type: "string" },
     },
   });
   if (values.load !== undefined) {
@@ -179,7 +184,7 @@ async function main(): Promise<void> {
         const dataDir = join(dir, `data-${mode}-${round}`);
         const args = ["--host", "127.0.0.1", "--port", "0", "--storage", values.storage!, "--fsync", values.fsync!, "--data-dir", dataDir, "--transition-ms", "0", "--log-level", "warn", "--auth", mode];
         if (mode === "sigv4") args.push("--credentials", credentials);
-        const server = await startServer(args, values.profile === undefined ? undefined : join(values.profile, mode));
+        const server = await startServer(args, values.profile === undefined ? undefined : join(values.profile, mode), values.dist);
         try {
           await waitReadyOrSigned(server.port, mode);
           await ensureStreamSigned(server.port, Number(values.shards), mode);
