@@ -190,6 +190,10 @@ describe("expressions", () => {
       "CDE",
       1234,
     ]);
+    // The reference's examples: a format on a datetime column, and a last field running to the end.
+    expect(
+      ev("FIXED_COLUMN_LOG_PARSE('  1   true 01/Feb/2026:03:04:05', 'a TYPE Integer START 0 FOR 3, b TYPE boolean START 4 FOR 6, \"t\" TYPE TIMESTAMP ''dd/MMM/yyyy:HH:mm:ss'' START 11')"),
+    ).toEqual([1, true, Date.UTC(2026, 1, 1, 3, 4, 5)]);
     expect(ev("SYS_LOG_PARSE('Mar  4 05:06:07 host app: hi')")).toEqual([Date.UTC(2026, 2, 4, 5, 6, 7), "host app: hi"]);
   });
 

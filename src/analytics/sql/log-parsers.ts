@@ -5,7 +5,8 @@
  */
 import type { CallExpr } from "./ast.js";
 import type { Bound } from "./compile-expr.js";
-import { compileError } from "./errors.js";
+import { compileError, RowError } from "./errors.js";
+import { DAY_MS, mod, parseWithPattern } from "./datetime.js";
 import { parseColumnList, type ColumnSpec } from "./parser.js";
 import { groupCount, javaRegex } from "./regex.js";
 import type { ScalarFn } from "./functions.js";
@@ -14,6 +15,21 @@ import { T, isNullType, isString, typeToString, varchar, type RowField, type Sql
 import { converter } from "./values.js";
 
 const PARSED_FIELD_CHARS_MAX = 1024;
+
+/** Converts a parsed text field to its column's type, honouring a datetime column's format. */
+function fieldConverter(c: ColumnSpec): ((v: string) => unknown) | undefined {
+  const k = c.type.kind;
+  if (c.format !== undefined && (k === "DATE" || k === "TIME" || k === "TIMESTAMP")) {
+    const format = c.format;
+    return (v) => {
+      const ms = parseWithPattern(v, format);
+      if (ms === null) throw new RowError("CAST_ERROR", `'${v}' does not match the format '${format}'`);
+      return k === "DATE" ? Math.floor(ms / DAY_MS) * DAY_MS : k === "TIME" ? mod(ms, DAY_MS) : ms;
+    };
+  }
+  const conv = converter(varchar(65535), c.type);
+  return conv ? (v) => conv(v) : undefined;
+}
 
 function constText(args: Bound[], i: number, call: CallExpr): string {
   const a = args[i];
@@ -157,7 +173,7 @@ const sysLogParse: ScalarFn = {
 
 // ---- delimited ----
 
-function variableColumns(args: Bound[], call: CallExpr): RowField[] {
+function variableColumns(args: Bound[], call: CallExpr): ColumnSpec[] {
   const spec = args[1];
   if (!spec || !spec.constant) throw compileError(`${call.name} needs a constant column specification`, call.pos);
   const v = spec.fn([]);
@@ -207,14 +223,14 @@ const variableColumnLogParse: ScalarFn = {
   maxArgs: 5,
   type: (args, call) => {
     requireString(args, call);
-    return { kind: "ROW", fields: variableColumns(args, call) };
+    return { kind: "ROW", fields: variableColumns(args, call).map((c) => ({ name: c.name, type: c.type })) };
   },
   build: (args, call) => {
     const fields = variableColumns(args, call);
     const delim = args[2] ? constText(args, 2, call) : ",";
     const escape = args[3] ? constText(args, 3, call) || null : null;
     const quotes = args[4] ? constText(args, 4, call) : '"';
-    const convs = fields.map((fd) => converter(varchar(65535), fd.type));
+    const convs = fields.map(fieldConverter);
     const f = (args[0] as Bound).fn;
     return (r) => {
       const s = f(r);
@@ -257,7 +273,7 @@ const fixedColumnLogParse: ScalarFn = {
   },
   build: (args, call) => {
     const cols = fixedColumns(args, call);
-    const convs = cols.map((c) => converter(varchar(65535), c.type));
+    const convs = cols.map(fieldConverter);
     const f = (args[0] as Bound).fn;
     return (r) => {
       const s = f(r);

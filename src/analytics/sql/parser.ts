@@ -189,6 +189,11 @@ class Parser {
       const name = this.name("column name");
       if (this.isWord("TYPE") && this.peek().kind === "ident") this.i++;
       const spec: ColumnSpec = { name, type: this.dataType() };
+      // A datetime column may carry its SimpleDateFormat: "ts" TYPE TIMESTAMP 'dd/MMM/yyyy:HH:mm:ss'.
+      if (this.tok.kind === "string") {
+        spec.format = this.tok.text;
+        this.i++;
+      }
       if (this.acceptWord("NOT")) this.expectWord("NULL");
       if (this.acceptWord("START")) {
         spec.start = this.intArg();
@@ -931,6 +936,8 @@ export function parseIntervalText(text: string, start: TimeUnit, end: TimeUnit):
 export interface ColumnSpec {
   name: string;
   type: SqlType;
+  /** SimpleDateFormat pattern of a DATE, TIME or TIMESTAMP column. */
+  format?: string;
   /** FIXED_COLUMN_LOG_PARSE: 0-based start position and width. */
   start?: number;
   length?: number;
