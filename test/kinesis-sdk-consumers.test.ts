@@ -49,6 +49,8 @@ async function streamWithConsumer(client: KinesisClient, prefix: string, shards 
 class Subscription {
   private readonly iterator: AsyncIterator<SubscribeToShardEventStream>;
   readonly controller = new AbortController();
+  /** Kinds of events the SDK yielded that were not SubscribeToShardEvent. */
+  readonly skipped: string[] = [];
   private constructor(iterable: AsyncIterable<SubscribeToShardEventStream>, controller: AbortController) {
     this.iterator = iterable[Symbol.asyncIterator]();
     this.controller = controller;
@@ -67,6 +69,7 @@ class Subscription {
       const step = await this.iterator.next();
       if (step.done) return undefined;
       if (step.value.SubscribeToShardEvent) return step.value.SubscribeToShardEvent;
+      this.skipped.push(Object.keys(step.value).join(","));
     }
   }
 
@@ -187,6 +190,8 @@ describe("SubscribeToShard over the SDK's default HTTP/2 handler", () => {
       expect(last.ContinuationSequenceNumber).toMatch(/^\d+$/);
       continuation = last.ContinuationSequenceNumber!;
     }
+    // The SDK consumes the initial-response event itself: only SubscribeToShardEvent reaches the caller.
+    expect(sub.skipped).toEqual([]);
     const sorted = [...latenciesMs].sort((a, b) => a - b);
     const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!.toFixed(2);
     console.log(`SubscribeToShard put-to-event latency over HTTP/2 (ms, ${sorted.length} puts, put issued -> event received): min ${pct(0)} median ${pct(0.5)} p95 ${pct(0.95)} max ${pct(1)}`);
