@@ -180,6 +180,10 @@ describe("expressions", () => {
       "2326",
     ]);
     expect(ev("FAST_REGEX_LOG_PARSE('k=v', '(\\w+)=(\\w+)')")).toEqual(["k", "v"]);
+    // Lazy semantics for the fast parser, greedy (Java's) for REGEX_LOG_PARSE.
+    expect(ev("FAST_REGEX_LOG_PARSER('a b c', '(.*) (.*)')")).toEqual(["a", "b c"]);
+    expect(ev("REGEX_LOG_PARSE('a b c', '(.*) (.*)')")).toEqual(["a b", "c"]);
+    expect(ev("FAST_REGEX_LOG_PARSER('x12y', '(?:x)(\\d{1,3})[a-z?]')")).toEqual(["12"]);
     expect(ev("W3C_LOG_PARSE('\"http://a/\" \"curl/8\"', '\"%[Referer]i\" \"%{User-agent}i\"')")).toEqual(["http://a/", "curl/8"]);
     expect(ev("VARIABLE_COLUMN_LOG_PARSE('a,12,\"x,y\"', 'A VARCHAR(5), B INTEGER, C VARCHAR(9)', ',')")).toEqual(["a", 12, "x,y"]);
     expect(ev("VARIABLE_COLUMN_LOG_PARSE('a|b', 2, '|')")).toEqual(["a", "b"]);

@@ -8,7 +8,7 @@ import type { Bound } from "./compile-expr.js";
 import { compileError, RowError } from "./errors.js";
 import { DAY_MS, mod, parseWithPattern } from "./datetime.js";
 import { parseColumnList, type ColumnSpec } from "./parser.js";
-import { groupCount, javaRegex } from "./regex.js";
+import { groupCount, javaRegex, lazyQuantifiers } from "./regex.js";
 import type { ScalarFn } from "./functions.js";
 import type { Eval } from "./scope.js";
 import { T, isNullType, isString, typeToString, varchar, type RowField, type SqlType } from "./types.js";
@@ -47,8 +47,11 @@ function requireString(args: Bound[], call: CallExpr): void {
 const numbered = (n: number): RowField[] =>
   Array.from({ length: n }, (_, i) => ({ name: `COLUMN${i + 1}`, type: varchar(PARSED_FIELD_CHARS_MAX) }));
 
-function regexParser(): ScalarFn {
-  const compile = (args: Bound[], call: CallExpr): RegExp => javaRegex(constText(args, 1, call), call);
+function regexParser(lazy = false): ScalarFn {
+  const compile = (args: Bound[], call: CallExpr): RegExp => {
+    const pattern = constText(args, 1, call);
+    return javaRegex(lazy ? lazyQuantifiers(pattern) : pattern, call);
+  };
   return {
     minArgs: 2,
     maxArgs: 2,
@@ -291,9 +294,9 @@ const fixedColumnLogParse: ScalarFn = {
 export const LOG_PARSERS: Record<string, ScalarFn> = {
   FIXED_COLUMN_LOG_PARSE: fixedColumnLogParse,
   REGEX_LOG_PARSE: regexParser(),
-  FAST_REGEX_LOG_PARSER: regexParser(),
+  FAST_REGEX_LOG_PARSER: regexParser(true),
   // The reference's page title says FAST_REGEX_LOG_PARSER, its syntax box FAST_REGEX_LOG_PARSE: accept both.
-  FAST_REGEX_LOG_PARSE: regexParser(),
+  FAST_REGEX_LOG_PARSE: regexParser(true),
   W3C_LOG_PARSE: w3cLogParse,
   SYS_LOG_PARSE: sysLogParse,
   VARIABLE_COLUMN_LOG_PARSE: variableColumnLogParse,

@@ -89,3 +89,51 @@ export function groupCount(re: RegExp): number {
   const m = new RegExp(`${re.source}|`).exec("");
   return m ? m.length - 1 : 0;
 }
+
+/**
+ * Makes every quantifier lazy (`*` → `*?`, `{2,}` → `{2,}?`): FAST_REGEX_LOG_PARSER matches with lazy
+ * semantics, so `(.*) (.*)` splits "a b c" as "a" and "b c".
+ */
+export function lazyQuantifiers(src: string): string {
+  let out = "";
+  let inClass = false;
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i] as string;
+    if (c === "\\") {
+      out += c + (src[i + 1] ?? "");
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (c === "]") inClass = false;
+      out += c;
+      continue;
+    }
+    if (c === "[") {
+      inClass = true;
+      out += c;
+      continue;
+    }
+    let quantifier = "";
+    if (c === "*" || c === "+" || c === "?") quantifier = c;
+    else if (c === "{") {
+      const m = /^\{\d+(,\d*)?\}/.exec(src.slice(i));
+      if (m) quantifier = m[0];
+    }
+    // A `?` right after `(` is group syntax, not a quantifier.
+    if (quantifier === "?" && src[i - 1] === "(") quantifier = "";
+    if (!quantifier) {
+      out += c;
+      continue;
+    }
+    out += quantifier;
+    i += quantifier.length - 1;
+    const next = src[i + 1];
+    if (next === "?") {
+      out += "?";
+      i++;
+    } else if (next === "+") i++; // possessive: read as lazy too
+    else out += "?";
+  }
+  return out;
+}
