@@ -151,6 +151,17 @@ async function main(): Promise<void> {
       }
       await new Promise((r) => setTimeout(r, POLL_MS));
     }
+    // Meanwhile, how long does the API take to answer? (The point of running SQL in a worker thread.)
+    const apiLatenciesMs: number[] = [];
+    let measuring = true;
+    const probe = (async () => {
+      while (measuring) {
+        const t = performance.now();
+        await client.send(new DescribeApplicationCommand({ ApplicationName: name }));
+        apiLatenciesMs.push(performance.now() - t);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    })();
     const expected = scenario.expected(RECORDS);
     let last = -1;
     let stableSince = performance.now();
@@ -165,13 +176,18 @@ async function main(): Promise<void> {
       }
       await new Promise((r) => setTimeout(r, POLL_MS));
     }
+    measuring = false;
+    await probe;
+    apiLatenciesMs.sort((a, b) => a - b);
+    const percentile = (p: number) => apiLatenciesMs[Math.min(apiLatenciesMs.length - 1, Math.floor((apiLatenciesMs.length * p) / 100))] ?? 0;
     const span = await arrivalSpan(server, sink);
     const processing = expected < 0 ? "" : `${Math.round(RECORDS / ((span.last - span.first) / 1000)).toLocaleString("en-US")} rows/s processing (first to last output), `;
     console.log(
       `${scenario.name.padEnd(8)} ${RECORDS} rows: ${processing}` +
         `${Math.round(RECORDS / ((span.last - started) / 1000)).toLocaleString("en-US")} rows/s from StartApplication; ` +
         `${recordCount(sink)} output records; start-up (worker + compile) ${((running - started) / 1000).toFixed(2)} s; ` +
-        `main-thread event-loop delay p99 ${(loopDelay.percentile(99) / 1e6).toFixed(0)} ms, max ${(loopDelay.max / 1e6).toFixed(0)} ms`,
+        `main-thread event-loop delay p99 ${(loopDelay.percentile(99) / 1e6).toFixed(0)} ms, max ${(loopDelay.max / 1e6).toFixed(0)} ms; ` +
+        `DescribeApplication meanwhile p50 ${percentile(50).toFixed(1)} ms, p99 ${percentile(99).toFixed(1)} ms (${apiLatenciesMs.length} calls)`,
     );
     loopDelay.disable();
     await client.send(new StopApplicationCommand({ ApplicationName: name }));
