@@ -8,7 +8,7 @@ import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { streamArn, uniqueName, useTributary } from "./helpers/tributary.js";
+import { streamArn, uniqueName, useTributary, waitUntil } from "./helpers/tributary.js";
 
 const PYTHON = "/usr/bin/python3";
 const SCRIPTS = join(dirname(fileURLToPath(import.meta.url)), "python");
@@ -73,6 +73,8 @@ describe.skipIf(missing !== undefined)(`boto3 ${missing ?? ""}`, () => {
     expect(out.received).toEqual(["boto3-0", "boto3-1", "boto3-2", "boto3-3", "boto3-4"]);
     expect(out.continuation).toMatch(/^\d+$/);
     expect(out.millisBehindLatest).toBe(0);
+    // The session ended on the server when boto3 closed the stream.
+    await waitUntil(async () => tributary.server.streams.subscriptions.activeSessions === 0, "the server to end the session", 5_000);
     const latencies = out.latenciesMs as number[];
     console.log(`boto3 SubscribeToShard put-to-event latency over HTTP/1.1 (ms, put issued -> event received, one record at a time): ${latencies.map((l) => l.toFixed(1)).join(", ")}`);
   });

@@ -210,6 +210,8 @@ describe("SubscribeToShard over the SDK's default HTTP/2 handler", () => {
     }, "the old session to be released", 2_000);
     expect((await resumed!.records(3)).data).toEqual(["later-0", "later-1", "later-2"]);
     resumed!.close();
+    // Closing from the client ends the session on the server too.
+    await waitUntil(async () => tributary.server.streams.subscriptions.activeSessions === 0, "the server to end the session", 5_000);
   });
 
   it("starts at TRIM_HORIZON, AT_SEQUENCE_NUMBER and AT_TIMESTAMP, and ends with ChildShards after a split", async () => {
