@@ -369,6 +369,9 @@ describe("lifecycle states with non-zero transition durations", () => {
     const status = async () => (await client.send(new DescribeStreamSummaryCommand({ StreamName: name }))).StreamDescriptionSummary?.StreamStatus;
     await client.send(new CreateStreamCommand({ StreamName: name, ShardCount: 1 }));
     expect(await status()).toBe("CREATING");
+    expect((await client.send(new ListStreamsCommand({}))).StreamSummaries?.find((x) => x.StreamName === name)?.StreamStatus).toBe("CREATING");
+    const putWhileCreating = await errorOf(client.send(new PutRecordCommand({ StreamName: name, PartitionKey: "k", Data: new Uint8Array([1]) })));
+    expect(putWhileCreating.name).toBe("ResourceNotFoundException");
     expect((await client.send(new DescribeStreamCommand({ StreamName: name }))).StreamDescription?.Shards).toEqual([]);
     const whileCreating = await errorOf(client.send(new IncreaseStreamRetentionPeriodCommand({ StreamName: name, RetentionPeriodHours: 48 })));
     expect(whileCreating).toMatchObject({ name: "ResourceInUseException", message: `Stream ${name} under account 000000000000 not ACTIVE, instead in state CREATING` });
@@ -387,6 +390,9 @@ describe("lifecycle states with non-zero transition durations", () => {
 
     await client.send(new DeleteStreamCommand({ StreamName: name }));
     expect(await status()).toBe("DELETING");
+    // The name stays taken until the deletion completes.
+    const recreate = await errorOf(client.send(new CreateStreamCommand({ StreamName: name, ShardCount: 1 })));
+    expect(recreate.name).toBe("ResourceInUseException");
     expect((await client.send(new ListStreamsCommand({}))).StreamSummaries?.find((s) => s.StreamName === name)?.StreamStatus).toBe("DELETING");
     await waitUntil(
       async () => (await client.send(new ListStreamsCommand({}))).StreamNames?.includes(name) === false,
