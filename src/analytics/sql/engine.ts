@@ -163,6 +163,7 @@ export class CompiledApplication {
   push(streamName: string, rows: unknown[][], rowtimeMs: number = this.nowMs): void {
     const stream = this.graph.streams.get(streamName);
     if (!stream || stream.kind !== "input") throw new Error(`"${streamName}" is not an input stream of this application`);
+    if (!Number.isFinite(rowtimeMs)) throw new Error(`ROWTIME must be a finite number of epoch milliseconds, not ${rowtimeMs}`);
     const t = Math.max(rowtimeMs, this.nowMs);
     this.advanceTime(t);
     const n = stream.columns.length;
@@ -176,6 +177,7 @@ export class CompiledApplication {
 
   /** Moves engine time forward to `ms`, emitting every window result that falls due on the way, in order. */
   advanceTime(ms: number): void {
+    if (!Number.isFinite(ms)) throw new Error(`Engine time must be a finite number of epoch milliseconds, not ${ms}`);
     if (ms < this.nowMs) return;
     let previousDue = -Infinity;
     for (;;) {
