@@ -244,6 +244,15 @@ describe("SubscribeToShard over the SDK's default HTTP/2 handler", () => {
     expect(last?.ChildShards?.map((c) => c.ShardId)).toEqual(["shardId-000000000001", "shardId-000000000002"]);
     expect(last?.ChildShards?.[0]).toMatchObject({ ParentShards: ["shardId-000000000000"], HashKeyRange: { StartingHashKey: "0", EndingHashKey: ((1n << 127n) - 1n).toString() } });
     expect(last?.Records).toEqual([]);
+
+    // A subscription that starts on the already closed parent gets its records, then the same end.
+    const { Consumer: late } = await client.send(new RegisterStreamConsumerCommand({ StreamARN: streamArn(name), ConsumerName: "late" }));
+    await waitUntil(async () => (await client.send(new DescribeStreamConsumerCommand({ ConsumerARN: late!.ConsumerARN }))).ConsumerDescription?.ConsumerStatus === "ACTIVE", "consumer");
+    const closed = await Subscription.open(client, late!.ConsumerARN!, "shardId-000000000000", { Type: "TRIM_HORIZON" });
+    const events: SubscribeToShardEvent[] = [];
+    for (let event = await closed.next(); event; event = await closed.next()) events.push(event);
+    expect(events.flatMap((e) => (e.Records ?? []).map((r) => text(r.Data)))).toEqual(["r0", "r1", "r2", "r3"]);
+    expect(events[events.length - 1]?.ChildShards?.map((c) => c.ShardId)).toEqual(["shardId-000000000001", "shardId-000000000002"]);
   });
 
   it("refuses unknown consumers and shards before streaming", async () => {
