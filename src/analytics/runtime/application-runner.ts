@@ -66,6 +66,8 @@ interface ShardReader {
   /** Batches posted and not yet acknowledged; each reader has its own allowance, so a shard with a backlog cannot starve the others (whose progress the watermark waits for). */
   inFlight: number;
   wakeCredit: (() => void) | undefined;
+  /** Called when the reader's last unacknowledged batch is acknowledged. */
+  wakeSettled: (() => void) | undefined;
   done: Promise<void>;
 }
 
@@ -189,6 +191,7 @@ export class ApplicationRunner {
         safeMs: 0,
         inFlight: 0,
         wakeCredit: undefined,
+        wakeSettled: undefined,
         done: Promise.resolve(),
       };
       source.readers.set(shardId, reader);
@@ -233,7 +236,9 @@ export class ApplicationRunner {
         if (!pendingBefore) reader.safeMs = Math.max(reader.safeMs, readStartMs);
       }
       if (ended) {
-        if (records.length === 0) this.finishShard(source, reader);
+        // With records, the batch's acknowledgement finishes the shard; without, wait for the batches still
+        // in flight, so the shard counts as done (and its children start) only once all of it was processed.
+        if (records.length === 0 && (await this.settled(reader, signal))) this.finishShard(source, reader);
         return;
       }
       if (records.length === 0) {
@@ -291,6 +296,21 @@ export class ApplicationRunner {
   private releaseCredit(reader: ShardReader): void {
     reader.inFlight -= 1;
     reader.wakeCredit?.();
+    if (reader.inFlight === 0) reader.wakeSettled?.();
+  }
+
+  /** Resolves true once no batch of the reader is in flight, or false if the runner stops first. */
+  private settled(reader: ShardReader, signal: AbortSignal): Promise<boolean> {
+    if (reader.inFlight === 0) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const onAbort = () => resolve(false);
+      signal.addEventListener("abort", onAbort, { once: true });
+      reader.wakeSettled = () => {
+        reader.wakeSettled = undefined;
+        signal.removeEventListener("abort", onAbort);
+        resolve(true);
+      };
+    });
   }
 
   // ---------------------------------------------------------------- worker messages
