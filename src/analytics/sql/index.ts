@@ -22,3 +22,4 @@ export { parseDataType } from "./type-text.js";
 export { checkDecimalPrecision, fitString, formatDecimal, formatDouble, parseDecimalText, valueToText } from "./values.js";
 export { formatTimestamp, parseDate, parseTime, parseTimestamp } from "./datetime.js";
 export { SQL_CODE_CHARS_MAX, IN_APP_NAME_CHARS_MAX } from "./limits.js";
+export { driveWithClock } from "./clock-driver.js";
