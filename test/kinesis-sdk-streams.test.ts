@@ -283,6 +283,13 @@ describe.each(HANDLER_KINDS)("stream control plane over %s", (handler) => {
     expect(off.StreamDescriptionSummary?.KeyId).toBeUndefined();
     const put2 = await client.send(new PutRecordCommand({ StreamName: name, PartitionKey: "k", Data: new Uint8Array([1]) }));
     expect(put2.EncryptionType).toBe("NONE");
+    // Each record keeps the encryption it was written with.
+    const { ShardIterator } = await client.send(new GetShardIteratorCommand({ StreamName: name, ShardId: "shardId-000000000000", ShardIteratorType: "TRIM_HORIZON" }));
+    const read = await client.send(new GetRecordsCommand({ ShardIterator }));
+    expect(read.Records?.map((r) => [r.EncryptionType, r.Data?.[0]])).toEqual([
+      ["KMS", 1],
+      ["NONE", 1],
+    ]);
   });
 
   it("enables and disables enhanced monitoring", async () => {
