@@ -12,6 +12,8 @@ import {
   GetShardIteratorCommand,
   IncreaseStreamRetentionPeriodCommand,
   ListShardsCommand,
+  ListStreamConsumersCommand,
+  ListStreamsCommand,
   PutRecordCommand,
   RegisterStreamConsumerCommand,
   SplitShardCommand,
@@ -67,6 +69,25 @@ describe("time through the SDK (virtual clock)", () => {
     expect(await listed()).toEqual(["shardId-000000000001", "shardId-000000000002"]);
     const expired = await client.send(new GetShardIteratorCommand({ StreamName: name, ShardId: "shardId-000000000000", ShardIteratorType: "TRIM_HORIZON" })).catch((e: unknown) => e as Error);
     expect((expired as Error).name).toBe("ResourceNotFoundException");
+  });
+
+  it("expires ListShards, ListStreams and ListStreamConsumers NextTokens after 5 minutes", async () => {
+    const name = await createStream(3);
+    const consumerArn = await consumerFor(name);
+    await client.send(new RegisterStreamConsumerCommand({ StreamARN: streamArn(name), ConsumerName: "c2" }));
+    expect(consumerArn).toBeTruthy();
+    await client.send(new CreateStreamCommand({ StreamName: `${name}-b`, ShardCount: 1 }));
+    const shards = await client.send(new ListShardsCommand({ StreamName: name, MaxResults: 1 }));
+    const streams = await client.send(new ListStreamsCommand({ Limit: 1 }));
+    const consumers = await client.send(new ListStreamConsumersCommand({ StreamARN: streamArn(name), MaxResults: 1 }));
+    expect([shards.NextToken, streams.NextToken, consumers.NextToken].every((t) => typeof t === "string")).toBe(true);
+    clock.advance(5 * 60_000 + 1);
+    const errors = await Promise.all([
+      client.send(new ListShardsCommand({ NextToken: shards.NextToken })).catch((e: Error) => e),
+      client.send(new ListStreamsCommand({ NextToken: streams.NextToken })).catch((e: Error) => e),
+      client.send(new ListStreamConsumersCommand({ StreamARN: streamArn(name), NextToken: consumers.NextToken })).catch((e: Error) => e),
+    ]);
+    expect(errors.map((e) => (e as Error).name)).toEqual(["ExpiredNextTokenException", "ExpiredNextTokenException", "ExpiredNextTokenException"]);
   });
 
   const subscribe = async (consumerArn: string) => {
