@@ -23,7 +23,6 @@ import {
 } from "@aws-sdk/client-kinesis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { VirtualClock } from "../src/core/clock.js";
-import { DEFAULT_CONFIG, type TributaryConfig } from "../src/core/config.js";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -440,11 +439,9 @@ describe.each(HANDLER_KINDS)("records over %s", (handler) => {
   });
 });
 
-// AWS's UpdateShardCount quotas belong to the engine's limit guards, enforced only with `--limits aws`
-// (TributaryConfig.limits); this block runs once that setting exists.
-const limitsSetting = "limits" in DEFAULT_CONFIG;
-describe.skipIf(!limitsSetting)("UpdateShardCount quotas with --limits aws", () => {
-  const t = useTributary({ config: { limits: "aws" } as unknown as Partial<TributaryConfig> });
+// AWS's UpdateShardCount quotas belong to the engine's limit guards, enforced with `--limits aws`.
+describe("UpdateShardCount quotas with --limits aws", () => {
+  const t = useTributary({ config: { limits: "aws" } });
 
   it("refuses more than double or less than half the open shards", async () => {
     const client = kinesisClient(t.endpoint);
