@@ -89,7 +89,7 @@ export async function startTributary(config: TributaryConfig, options: StartOpti
         config.tls === "off"
           ? undefined
           : { certFile: config.tlsCertFile, keyFile: config.tlsKeyFile, selfSignedDir: dataDir, requireTls: config.tls === "required" },
-      services: [createKinesisService({ streams, faults, authorizer: security.authorizerFor(streams.control) }), createAnalyticsService({ applications, streams, clock, dataDir })],
+      services: [createKinesisService({ streams, faults, authorizer: security.authorizerFor(streams.control) }), createAnalyticsService({ applications, streams, clock, dataDir, authorizer: security.serviceAuthorizer })],
       extraRoutes: [...faultsRoutes(faults)],
       defaultAccount: config.account,
       defaultRegion: config.region,

@@ -11,6 +11,7 @@ import type { StreamsEngine } from "../kinesis/engine/streams-engine.js";
 import type { Authenticator } from "../server/server.js";
 import type { StorageBackend } from "../storage/types.js";
 import { CredentialsError, CredentialStore, loadCredentialsFile, type CredentialsFile } from "./credentials.js";
+import { IdentityAuthorizer, type ServiceAuthorizer } from "./identity-authorizer.js";
 import { KinesisAuthorizer, type OperationAuthorizer } from "./kinesis-authorizer.js";
 import { KeyRegistry } from "./kms-keys.js";
 import { loadMasterKey, MasterKeyError } from "./master-key.js";
@@ -22,6 +23,8 @@ export interface Security {
   authenticator: Authenticator | undefined;
   recordCipher: RecordCipher;
   authorizerFor(engine: StreamsEngine): OperationAuthorizer;
+  /** For services without resource policies (Analytics): identity policies alone decide. */
+  serviceAuthorizer: ServiceAuthorizer;
 }
 
 export interface SecurityOptions {
@@ -67,5 +70,6 @@ export async function openSecurity(config: TributaryConfig, options: SecurityOpt
     authenticator,
     recordCipher,
     authorizerFor: (engine) => new KinesisAuthorizer({ engine, credentials }),
+    serviceAuthorizer: new IdentityAuthorizer(credentials),
   };
 }

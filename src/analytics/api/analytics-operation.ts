@@ -4,6 +4,7 @@ import type { Streams } from "../../kinesis/engine/mod.js";
 import { StreamsError } from "../../kinesis/engine/errors.js";
 import type { Operation, RequestContext } from "../../server/service.js";
 import { defineOperation } from "../../server/validation/define-operation.js";
+import type { ServiceAuthorizer } from "../../security/identity-authorizer.js";
 import type { Applications } from "./applications.js";
 import { invalidArgument, resourceInUse, resourceNotFound } from "./errors.js";
 import { analyticsShapes } from "./generated/shapes.js";
@@ -15,6 +16,16 @@ export interface AnalyticsDeps {
   clock: Clock;
   /** Root of local reference data and S3 stand-in objects. */
   dataDir: string;
+  /** Identity-policy checks with `--auth sigv4` (src/security); everything is allowed without it. */
+  authorizer?: ServiceAuthorizer | undefined;
+}
+
+/** The IAM resource an Analytics operation acts on: its application, the ARN it names, or `*`. */
+function resourceOf(input: unknown, ctx: RequestContext): string {
+  const fields = (input ?? {}) as { ApplicationName?: unknown; ResourceARN?: unknown };
+  if (typeof fields.ResourceARN === "string") return fields.ResourceARN;
+  if (typeof fields.ApplicationName === "string") return `arn:aws:kinesisanalytics:${ctx.region}:${ctx.account}:application/${fields.ApplicationName}`;
+  return "*";
 }
 
 export type AnalyticsOperationFactory = (deps: AnalyticsDeps) => Operation;
@@ -33,6 +44,7 @@ export function analyticsOperation<I>(name: string, impl: (input: I, ctx: Reques
   return (deps) =>
     defineOperation<I>(analyticsShapes, name, async (input, ctx) => {
       try {
+        deps.authorizer?.authorize(`kinesisanalytics:${name}`, resourceOf(input, ctx), ctx);
         return await impl(input, ctx, deps);
       } catch (error) {
         throw toAwsError(error);
