@@ -439,9 +439,28 @@ describe.each(HANDLER_KINDS)("records over %s", (handler) => {
   });
 });
 
-// AWS's UpdateShardCount quotas belong to the engine's limit guards, enforced with `--limits aws`.
-describe("UpdateShardCount quotas with --limits aws", () => {
+// AWS's throughput limits and UpdateShardCount quotas belong to the engine's limit guards, enforced with `--limits aws`.
+describe("with --limits aws", () => {
   const t = useTributary({ config: { limits: "aws" } });
+
+  it("reports partial PutRecords failures per entry, in request order, with FailedRecordCount", async () => {
+    const client = kinesisClient(t.endpoint);
+    const name = await createStream(client, "partial", 1);
+    // 4 x 600 KiB into one shard: the first fits its 1 MiB/s, the rest are throttled.
+    const out = await client.send(new PutRecordsCommand({ StreamName: name, Records: Array.from({ length: 4 }, (_, i) => ({ PartitionKey: "k", Data: new Uint8Array(600 * 1024).fill(i) })) }));
+    expect(out.FailedRecordCount).toBe(3);
+    expect(out.Records?.[0]).toMatchObject({ ShardId: "shardId-000000000000" });
+    expect(out.Records?.[0]?.SequenceNumber).toMatch(/^\d+$/);
+    for (const failed of out.Records!.slice(1)) {
+      expect(failed).toEqual({
+        ErrorCode: "ProvisionedThroughputExceededException",
+        ErrorMessage: `Rate exceeded for shard shardId-000000000000 in stream ${name} under account ${ACCOUNT}.`,
+      });
+    }
+    const read = await client.send(new GetRecordsCommand({ ShardIterator: await iterator(client, name, "shardId-000000000000", "TRIM_HORIZON") }));
+    expect(read.Records?.map((r) => r.Data?.[0])).toEqual([0]);
+    client.destroy();
+  });
 
   it("refuses more than double or less than half the open shards", async () => {
     const client = kinesisClient(t.endpoint);
