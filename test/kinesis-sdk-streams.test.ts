@@ -513,6 +513,9 @@ describe("StreamARN, accounts and regions", () => {
     // Naming another account's stream by ARN needs a resource policy that grants it.
     const foreign = await errorOf(a2.send(new DescribeStreamSummaryCommand({ StreamARN: streamArn(name, "111111111111", "us-east-1") })));
     expect(foreign.name).toBe("AccessDeniedException");
+    // ...and another region's stream is never reachable, not even in the same account.
+    const otherRegion = await errorOf(a1west.send(new DescribeStreamSummaryCommand({ StreamARN: streamArn(name, "111111111111", "us-east-1") })));
+    expect(otherRegion.name).toBe("ResourceNotFoundException");
     const other = kinesisClient(t.endpoint, { accessKeyId: "222222222222", region: "us-west-2" });
     expect((await other.send(new ListStreamsCommand({}))).StreamNames).toEqual([]);
     for (const c of [a1, a2, a1west, other]) c.destroy();
