@@ -7,6 +7,7 @@
 import { accessDenied } from "../core/errors.js";
 import type { RequestContext } from "../server/service.js";
 import type { CredentialStore } from "./credentials.js";
+import { globalConditionValue } from "./global-condition-keys.js";
 import { evaluatePolicy } from "./policy.js";
 
 export interface ServiceAuthorizer {
@@ -22,28 +23,10 @@ export class IdentityAuthorizer implements ServiceAuthorizer {
     if (credentials === undefined) return;
     const user = credentials.get(ctx.accessKeyId);
     const callerArn = user?.arn ?? `arn:aws:iam::${ctx.account}:root`;
+    const caller = { arn: callerArn, account: user?.accountId ?? ctx.account };
     const decision =
       user?.policy !== undefined
-        ? evaluatePolicy(user.policy, {
-            action,
-            resource: resourceArn,
-            context: {
-              get(key: string): readonly string[] | undefined {
-                switch (key) {
-                  case "aws:sourceip":
-                    return [ctx.sourceIp];
-                  case "aws:securetransport":
-                    return [String(ctx.secure)];
-                  case "aws:requestedregion":
-                    return [ctx.region];
-                  case "aws:principalaccount":
-                    return [ctx.account];
-                  default:
-                    return undefined;
-                }
-              },
-            },
-          })
+        ? evaluatePolicy(user.policy, { action, resource: resourceArn, context: { get: (key: string) => globalConditionValue(key, ctx, caller) } })
         : { effect: "none" as const };
     if (decision.effect === "allow") return;
     const why = decision.effect === "deny" ? "with an explicit deny in an identity-based policy" : `because no identity-based policy allows the ${action} action`;

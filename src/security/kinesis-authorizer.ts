@@ -14,6 +14,7 @@ import { accessDenied, resourceNotFound } from "../core/errors.js";
 import type { StreamsEngine } from "../kinesis/engine/streams-engine.js";
 import type { RequestContext } from "../server/service.js";
 import type { CredentialStore } from "./credentials.js";
+import { globalConditionValue } from "./global-condition-keys.js";
 import { evaluatePolicy, parsePolicy, PolicySyntaxError, type Caller, type Decision, type Policy } from "./policy.js";
 
 /** What the Kinesis operations call before they act. */
@@ -158,34 +159,14 @@ export class KinesisAuthorizer implements OperationAuthorizer {
     return {
       get(key: string): readonly string[] | undefined {
         switch (key) {
-          case "aws:sourceip":
-            return [ctx.sourceIp];
-          case "aws:securetransport":
-            return [String(ctx.secure)];
-          case "aws:principalaccount":
-            return [caller.account];
-          case "aws:principalarn":
-            return [caller.arn];
-          case "aws:username": {
-            const slash = caller.arn.lastIndexOf("/");
-            return slash < 0 ? undefined : [caller.arn.slice(slash + 1)];
-          }
-          case "aws:userid":
-            return ctx.accessKeyId === undefined ? undefined : [ctx.accessKeyId];
-          case "aws:requestedregion":
-            return [ctx.region];
           case "aws:resourceaccount":
             return [target.account];
-          case "aws:currenttime":
-            return [new Date(ctx.receivedAtMs).toISOString()];
-          case "aws:epochtime":
-            return [String(Math.floor(ctx.receivedAtMs / 1000))];
           case "aws:tagkeys":
             return requestTagKeys(input);
         }
         if (key.startsWith("aws:resourcetag/")) return tagValue(target.tags, key.slice("aws:resourcetag/".length));
         if (key.startsWith("aws:requesttag/")) return tagValue(requestTags(input), key.slice("aws:requesttag/".length));
-        return undefined;
+        return globalConditionValue(key, ctx, caller);
       },
     };
   }
