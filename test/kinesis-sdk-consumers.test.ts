@@ -297,12 +297,16 @@ describe("SubscribeToShard over the SDK with an HTTP/1.1 handler (chunked event 
 });
 
 describe("consumer states with non-zero transition durations", () => {
-  const slow = useTributary({ transitionMs: 150 });
+  // On a virtual clock, so each state holds until the test moves time on.
+  const TRANSITION_MS = 500;
+  const slowClock = new VirtualClock(Date.now());
+  const slow = useTributary({ transitionMs: TRANSITION_MS, clock: slowClock });
 
   it("goes CREATING -> ACTIVE -> DELETING -> gone; SubscribeToShard needs ACTIVE", async () => {
     const client = kinesisClient(slow.endpoint);
     const name = uniqueName("slow-consumer");
     await client.send(new CreateStreamCommand({ StreamName: name, ShardCount: 1 }));
+    slowClock.advance(TRANSITION_MS);
     await waitForActive(client, name);
     const { Consumer } = await client.send(new RegisterStreamConsumerCommand({ StreamARN: streamArn(name), ConsumerName: "c" }));
     expect(Consumer?.ConsumerStatus).toBe("CREATING");
@@ -310,9 +314,11 @@ describe("consumer states with non-zero transition durations", () => {
     expect(await status()).toBe("CREATING");
     const early = await errorOf(client.send(new SubscribeToShardCommand({ ConsumerARN: Consumer!.ConsumerARN, ShardId: "shardId-000000000000", StartingPosition: { Type: "LATEST" } })));
     expect(early.name).toBe("ResourceInUseException");
+    slowClock.advance(TRANSITION_MS);
     await waitUntil(async () => (await status()) === "ACTIVE", "consumer ACTIVE");
     await client.send(new DeregisterStreamConsumerCommand({ ConsumerARN: Consumer!.ConsumerARN }));
     expect(await status()).toBe("DELETING");
+    slowClock.advance(TRANSITION_MS);
     await waitUntil(async () => (await errorOf(client.send(new DescribeStreamConsumerCommand({ ConsumerARN: Consumer!.ConsumerARN }))).catch(() => ({ name: "exists" }))).name === "ResourceNotFoundException", "consumer gone");
     client.destroy();
   });

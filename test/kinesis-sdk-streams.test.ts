@@ -45,6 +45,7 @@ import {
   type KinesisClient,
 } from "@aws-sdk/client-kinesis";
 import { readFileSync } from "node:fs";
+import { VirtualClock } from "../src/core/clock.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { errorOf, HANDLER_KINDS, kinesisClient, streamArn, uniqueName, useTributary, waitForActive, waitUntil } from "./helpers/tributary.js";
 
@@ -368,7 +369,11 @@ describe.each(HANDLER_KINDS)("stream control plane over %s", (handler) => {
 });
 
 describe("lifecycle states with non-zero transition durations", () => {
-  const slow = useTributary({ transitionMs: 150 });
+  // Transitions of 500 ms on a virtual clock: each state holds until the test moves time on, however
+  // slow the machine is.
+  const TRANSITION_MS = 500;
+  const clock = new VirtualClock(Date.now());
+  const slow = useTributary({ transitionMs: TRANSITION_MS, clock });
 
   it("goes CREATING -> ACTIVE -> UPDATING -> ACTIVE -> DELETING -> gone, refusing changes while not ACTIVE", async () => {
     const client = kinesisClient(slow.endpoint);
@@ -382,6 +387,7 @@ describe("lifecycle states with non-zero transition durations", () => {
     expect((await client.send(new DescribeStreamCommand({ StreamName: name }))).StreamDescription?.Shards).toEqual([]);
     const whileCreating = await errorOf(client.send(new IncreaseStreamRetentionPeriodCommand({ StreamName: name, RetentionPeriodHours: 48 })));
     expect(whileCreating).toMatchObject({ name: "ResourceInUseException", message: `Stream ${name} under account 000000000000 not ACTIVE, instead in state CREATING` });
+    clock.advance(TRANSITION_MS);
     await waitForActive(client, name);
 
     // Retention changes apply at once (as in kinesalite); a reshard goes through UPDATING.
@@ -392,6 +398,7 @@ describe("lifecycle states with non-zero transition durations", () => {
     expect(put.ShardId).toBe("shardId-000000000000");
     const whileUpdating = await errorOf(client.send(new SplitShardCommand({ StreamName: name, ShardToSplit: "shardId-000000000000", NewStartingHashKey: "12345" })));
     expect(whileUpdating.message).toBe(`Stream ${name} under account 000000000000 not ACTIVE, instead in state UPDATING`);
+    clock.advance(TRANSITION_MS);
     await waitForActive(client, name);
     expect((await client.send(new DescribeStreamSummaryCommand({ StreamName: name }))).StreamDescriptionSummary?.OpenShardCount).toBe(2);
 
@@ -401,6 +408,7 @@ describe("lifecycle states with non-zero transition durations", () => {
     const recreate = await errorOf(client.send(new CreateStreamCommand({ StreamName: name, ShardCount: 1 })));
     expect(recreate.name).toBe("ResourceInUseException");
     expect((await client.send(new ListStreamsCommand({}))).StreamSummaries?.find((s) => s.StreamName === name)?.StreamStatus).toBe("DELETING");
+    clock.advance(TRANSITION_MS);
     await waitUntil(
       async () => (await client.send(new ListStreamsCommand({}))).StreamNames?.includes(name) === false,
       "deletion",
