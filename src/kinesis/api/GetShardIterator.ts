@@ -2,14 +2,14 @@ import { invalidArgument } from "../engine/errors.js";
 import { kinesisOperation, streamOf } from "./kinesis-operation.js";
 import type { GetShardIteratorInput, GetShardIteratorOutput } from "./generated/types.js";
 import type { StartingPosition } from "../engine/model.js";
-import type { RequestContext } from "../../server/service.js";
 
 /** Checks that the iterator type and its argument go together, with AWS's messages. */
 export function startingPositionOf(
   type: StartingPosition["type"],
   sequenceNumber: string | undefined,
   timestamp: Date | undefined,
-  ctx: RequestContext,
+  /** The engine's current time (its clock, which tests may drive). */
+  nowMs: number,
 ): StartingPosition {
   const needsSequence = type === "AT_SEQUENCE_NUMBER" || type === "AFTER_SEQUENCE_NUMBER";
   if (sequenceNumber !== undefined && !needsSequence) {
@@ -28,7 +28,6 @@ export function startingPositionOf(
     if (timestamp === undefined) {
       throw invalidArgument("Must specify timestampInMillis parameter for iterator of type AT_TIMESTAMP. Current request has no timestamp parameter.");
     }
-    const nowMs = ctx.receivedAtMs;
     if (timestamp.getTime() > nowMs) {
       throw invalidArgument(
         `The timestampInMillis parameter cannot be greater than the currentTimestampInMillis. timestampInMillis: ${timestamp.getTime()}, currentTimestampInMillis: ${nowMs}`,
@@ -41,6 +40,6 @@ export function startingPositionOf(
 
 export const GetShardIterator = kinesisOperation<GetShardIteratorInput>("GetShardIterator", async (input, ctx, deps): Promise<GetShardIteratorOutput> => {
   const stream = streamOf(deps, ctx, input);
-  const position = startingPositionOf(input.ShardIteratorType, input.StartingSequenceNumber, input.Timestamp, ctx);
+  const position = startingPositionOf(input.ShardIteratorType, input.StartingSequenceNumber, input.Timestamp, deps.streams.control.clock.now());
   return { ShardIterator: await deps.streams.records.getShardIterator(stream, input.ShardId, position) };
 });

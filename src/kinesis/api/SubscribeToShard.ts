@@ -25,7 +25,7 @@ function toWireEvent(event: SubscriptionEvent): SubscribeToShardEvent {
 export const SubscribeToShard = kinesisOperation<SubscribeToShardInput>("SubscribeToShard", async (input, ctx, { streams }): Promise<EventStreamResult> => {
   const { stream, consumer } = streams.control.consumerByArn(input.ConsumerARN);
   const start = input.StartingPosition;
-  const position = startingPositionOf(start.Type, start.SequenceNumber, start.Timestamp, ctx);
+  const position = startingPositionOf(start.Type, start.SequenceNumber, start.Timestamp, streams.control.clock.now());
   const subscription = await streams.subscriptions.open(stream, consumer, input.ShardId, position);
   return {
     kind: "event-stream",
