@@ -166,6 +166,82 @@ CREATE OR REPLACE PUMP "BIG_PUMP" AS INSERT INTO "BIG"
   });
 });
 
+describe("implicit source columns", () => {
+  const clock = new VirtualClock(T0);
+  const tributary = useTributary({ clock });
+  let analytics: KinesisAnalyticsClient;
+  let kinesis: KinesisClient;
+  beforeAll(() => {
+    analytics = analyticsClient(tributary.endpoint);
+    kinesis = kinesisClient(tributary.endpoint);
+  });
+  afterAll(() => {
+    analytics.destroy();
+    kinesis.destroy();
+  });
+
+  it("APPROXIMATE_ARRIVAL_TIME and SHARD_ID come from each record; SELECT * leaves them out", async () => {
+    const source = await createStream(kinesis, clock, 2);
+    const meta = await createStream(kinesis, clock, 1);
+    const star = await createStream(kinesis, clock, 1);
+    const name = uniqueName("implicit");
+    await analytics.send(
+      new CreateApplicationCommand({
+        ApplicationName: name,
+        ApplicationCode: `
+CREATE OR REPLACE STREAM "META" (ticker VARCHAR(8), arrived TIMESTAMP, shard VARCHAR(32), lag_ms BIGINT);
+CREATE OR REPLACE PUMP "META_PUMP" AS INSERT INTO "META"
+  SELECT STREAM "ticker", APPROXIMATE_ARRIVAL_TIME, "SHARD_ID", TSDIFF(APPROXIMATE_ARRIVAL_TIME, s.ROWTIME)
+  FROM "SOURCE_SQL_STREAM_001" AS s;
+CREATE OR REPLACE STREAM "STAR" (ticker VARCHAR(8), price DOUBLE, qty INTEGER);
+CREATE OR REPLACE PUMP "STAR_PUMP" AS INSERT INTO "STAR" SELECT STREAM * FROM "SOURCE_SQL_STREAM_001";`,
+        Inputs: [tickerInput(source)],
+        Outputs: [kinesisOutput("META", meta), kinesisOutput("STAR", star)],
+      }),
+    );
+    // DescribeApplication shows the configured columns only, as AWS does.
+    const described = await analytics.send(new DescribeApplicationCommand({ ApplicationName: name }));
+    expect(described.ApplicationDetail?.InputDescriptions?.[0]?.InputSchema?.RecordColumns?.map((c) => c.Name)).toEqual(["ticker", "price", "qty"]);
+
+    clock.set(T0 + 1_000);
+    // Explicit hash keys put one record on each shard.
+    await kinesis.send(
+      new PutRecordsCommand({
+        StreamName: source,
+        Records: [
+          { PartitionKey: "a", ExplicitHashKey: "0", Data: Buffer.from(JSON.stringify({ ticker: "AMZN", price: 1, trade: { qty: 2 } })) },
+          { PartitionKey: "b", ExplicitHashKey: (2n ** 128n - 1n).toString(), Data: Buffer.from(JSON.stringify({ ticker: "AAPL", price: 3, trade: { qty: 4 } })) },
+        ],
+      }),
+    );
+    clock.set(T0 + 2_500);
+    await kinesis.send(new PutRecordsCommand({ StreamName: source, Records: [{ PartitionKey: "c", ExplicitHashKey: "0", Data: Buffer.from(JSON.stringify({ ticker: "MSFT", price: 5, trade: { qty: 6 } })) }] }));
+
+    await start(analytics, name, "TRIM_HORIZON");
+    await waitUntil(async () => {
+      clock.advance(1_000);
+      await new Promise((r) => setTimeout(r, 20));
+      return (await readAll(kinesis, meta)).length >= 3 && (await readAll(kinesis, star)).length >= 3;
+    }, "implicit columns", 20_000);
+
+    expect((await readJson(kinesis, meta)).sort(byKey)).toEqual(
+      [
+        { TICKER: "AMZN", ARRIVED: "2026-01-01 00:00:01.000", SHARD: "shardId-000000000000", LAG_MS: 0 },
+        { TICKER: "AAPL", ARRIVED: "2026-01-01 00:00:01.000", SHARD: "shardId-000000000001", LAG_MS: 0 },
+        { TICKER: "MSFT", ARRIVED: "2026-01-01 00:00:02.500", SHARD: "shardId-000000000000", LAG_MS: 0 },
+      ].sort(byKey),
+    );
+    expect((await readJson(kinesis, star)).sort(byKey)).toEqual(
+      [
+        { TICKER: "AMZN", PRICE: 1, QTY: 2 },
+        { TICKER: "AAPL", PRICE: 3, QTY: 4 },
+        { TICKER: "MSFT", PRICE: 5, QTY: 6 },
+      ].sort(byKey),
+    );
+    await stop(analytics, name);
+  });
+});
+
 describe("starting positions", () => {
   const tributary = useTributary();
   let analytics: KinesisAnalyticsClient;

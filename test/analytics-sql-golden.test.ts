@@ -3,6 +3,7 @@
  * engine's virtual time (every row's ROWTIME is fixed by the test).
  */
 import { describe, expect, it } from "vitest";
+import { compileApplication, withImplicitSourceColumns } from "../src/analytics/sql/engine.js";
 import { byRowtime, isRowtimeOrdered, runFixture, type FixtureEvent } from "../src/analytics/sql/testing.js";
 
 const at = (hms: string, day = "2026-01-01"): number => Date.parse(`${day}T${hms}Z`);
@@ -144,5 +145,70 @@ describe("windowed aggregation on streams: WEATHERSTREAM (sqlref/sql-reference-w
         ["Anchorage", 1, 1, 1, 1, at("00:00:00", "2018-11-04")],
       ]),
     );
+  });
+});
+
+describe("implicit source columns (reference §1: APPROXIMATE_ARRIVAL_TIME, SHARD_ID)", () => {
+  const inputs = [
+    {
+      name: "SOURCE_SQL_STREAM_001",
+      columns: withImplicitSourceColumns([
+        { name: "ticker", type: "VARCHAR(4)" },
+        { name: "price", type: "DOUBLE" },
+      ]),
+    },
+  ];
+  // The runtime appends the implicit values after the configured columns of every row.
+  const events: FixtureEvent[] = [
+    { stream: "SOURCE_SQL_STREAM_001", rowtime: at("11:00:02"), rows: [["AMZN", 10, at("11:00:01"), "shardId-000000000000"]] },
+    { stream: "SOURCE_SQL_STREAM_001", rowtime: at("11:00:03"), rows: [["AAPL", 20, at("11:00:03"), "shardId-000000000001"]] },
+    { bound: at("11:02:00") },
+  ];
+
+  it("are readable by name, qualified or not, and through sub-queries", () => {
+    const sql = `
+      CREATE OR REPLACE STREAM "OUT" (ticker VARCHAR(4), arrived TIMESTAMP, shard VARCHAR(32), delay_ms BIGINT);
+      CREATE OR REPLACE PUMP "P" AS INSERT INTO "OUT"
+        SELECT STREAM "ticker", s.APPROXIMATE_ARRIVAL_TIME, "SHARD_ID", TSDIFF(APPROXIMATE_ARRIVAL_TIME, s.ROWTIME)
+        FROM "SOURCE_SQL_STREAM_001" AS s;
+      CREATE OR REPLACE STREAM "PER_SHARD" (shard VARCHAR(32), n INTEGER, first_arrival TIMESTAMP);
+      CREATE OR REPLACE PUMP "P2" AS INSERT INTO "PER_SHARD"
+        SELECT STREAM SHARD_ID, COUNT(*), MIN(APPROXIMATE_ARRIVAL_TIME)
+        FROM "SOURCE_SQL_STREAM_001"
+        GROUP BY SHARD_ID, STEP("SOURCE_SQL_STREAM_001".ROWTIME BY INTERVAL '1' MINUTE);`;
+    const out = runFixture({ sql, inputs, events }, ["OUT", "PER_SHARD"]);
+    expect(out.OUT).toEqual([
+      ["AMZN", at("11:00:01"), "shardId-000000000000", 1000, at("11:00:02")],
+      ["AAPL", at("11:00:03"), "shardId-000000000001", 0, at("11:00:03")],
+    ]);
+    expect(byRowtime(out.PER_SHARD!)).toEqual([
+      [at("11:01:00"), [JSON.stringify(["shardId-000000000000", 1, at("11:00:01")]), JSON.stringify(["shardId-000000000001", 1, at("11:00:03")])]],
+    ]);
+  });
+
+  it("are not part of SELECT * (of the stream or of a relation)", () => {
+    const sql = `
+      CREATE OR REPLACE STREAM "COPY" (ticker VARCHAR(4), price DOUBLE);
+      CREATE OR REPLACE PUMP "P" AS INSERT INTO "COPY" SELECT STREAM * FROM "SOURCE_SQL_STREAM_001";
+      CREATE OR REPLACE STREAM "COPY2" (ticker VARCHAR(4), price DOUBLE, shard VARCHAR(32));
+      CREATE OR REPLACE PUMP "P2" AS INSERT INTO "COPY2" SELECT STREAM s.*, s.SHARD_ID FROM "SOURCE_SQL_STREAM_001" AS s;`;
+    const out = runFixture({ sql, inputs, events }, ["COPY", "COPY2"]);
+    expect(out.COPY).toEqual([
+      ["AMZN", 10, at("11:00:02")],
+      ["AAPL", 20, at("11:00:03")],
+    ]);
+    expect(out.COPY2!.map((r) => r[2])).toEqual(["shardId-000000000000", "shardId-000000000001"]);
+  });
+
+  it("are described as hidden columns of the input stream; a configured column of the same name wins", () => {
+    const app = compileApplication(`CREATE STREAM "O" (t TIMESTAMP); CREATE PUMP "P" AS INSERT INTO "O" SELECT STREAM APPROXIMATE_ARRIVAL_TIME FROM "S";`, [
+      { name: "S", columns: withImplicitSourceColumns([{ name: "APPROXIMATE_ARRIVAL_TIME", type: "TIMESTAMP" }]) },
+    ]);
+    const input = app.streams.find((s) => s.name === "S")!;
+    expect(input.columns.map((c) => [c.name, c.sqlType, c.hidden])).toEqual([
+      ["APPROXIMATE_ARRIVAL_TIME", "TIMESTAMP", false],
+      ["SHARD_ID", "VARCHAR(128)", true],
+    ]);
+    expect(withImplicitSourceColumns([], "firehose").map((c) => c.name)).toEqual(["APPROXIMATE_ARRIVAL_TIME"]);
   });
 });

@@ -4,7 +4,7 @@
  * application code that compiles against the configured in-application streams and tables.
  */
 import { parseStreamArn, type StreamRef } from "../../core/arn.js";
-import { SqlCompileError, compileApplication } from "../sql/engine.js";
+import { SqlCompileError, compileApplication, withImplicitSourceColumns } from "../sql/engine.js";
 import { parseDataType } from "../sql/type-text.js";
 import { parseJsonPath } from "../runtime/record-decoder.js";
 import { inAppStreamNames, type StoredApplication } from "./application-model.js";
@@ -81,7 +81,13 @@ function compiledStreams(app: StoredApplication): string[] {
   const code = app.code;
   if (code === undefined || code.trim() === "") return [];
   const inputs = app.inputs.flatMap(({ input }) =>
-    inAppStreamNames(input).map((name) => ({ name, columns: input.InputSchema.RecordColumns.map((c) => ({ name: c.Name, type: c.SqlType })) })),
+    inAppStreamNames(input).map((name) => ({
+      name,
+      columns: withImplicitSourceColumns(
+        input.InputSchema.RecordColumns.map((c) => ({ name: c.Name, type: c.SqlType })),
+        input.KinesisFirehoseInput ? "firehose" : "kinesis",
+      ),
+    })),
   );
   const tables = app.references.map(({ source }) => ({
     name: source.TableName,

@@ -11,7 +11,14 @@
  * the engine and their output was sent, which is what lets the main thread commit its shard offset.
  */
 import { parentPort } from "node:worker_threads";
-import { compileApplication, type CompiledApplication } from "../sql/engine.js";
+import {
+  APPROXIMATE_ARRIVAL_TIME_COLUMN,
+  compileApplication,
+  SHARD_ID_COLUMN,
+  withImplicitSourceColumns,
+  type ColumnDescriptor,
+  type CompiledApplication,
+} from "../sql/engine.js";
 import { compileDecoder, DecodeError, type RowDecoder } from "./record-decoder.js";
 import { compileEncoder, type RowEncoder } from "./record-encoder.js";
 import type { FromWorker, ToWorker } from "./worker-protocol.js";
@@ -34,6 +41,8 @@ interface PendingBatch {
 
 let app: CompiledApplication | undefined;
 let decoders: RowDecoder[] = [];
+/** Per input: the row slots of the implicit APPROXIMATE_ARRIVAL_TIME and SHARD_ID columns (-1: configured by the user instead). */
+let implicitSlots: { arrival: number; shard: number }[] = [];
 let inAppStreams: string[][] = [];
 let pending: string[][] = [];
 let errorsSinceAck = 0;
@@ -45,13 +54,17 @@ function post(message: FromWorker, transfer: ArrayBuffer[] = []): void {
 }
 
 function init(message: Extract<ToWorker, { type: "init" }>): void {
+  const columnsOf = message.inputs.map((input) => withImplicitSourceColumns(input.columns.map((c): ColumnDescriptor => ({ name: c.name, type: c.sqlType }))));
+  const implicitSlot = (columns: ColumnDescriptor[], name: string) => columns.findIndex((c) => c.hidden === true && c.name === name);
+  implicitSlots = columnsOf.map((columns) => ({ arrival: implicitSlot(columns, APPROXIMATE_ARRIVAL_TIME_COLUMN), shard: implicitSlot(columns, SHARD_ID_COLUMN) }));
   const compiled = compileApplication(
     message.code,
-    message.inputs.flatMap((input) => input.inAppStreams.map((name) => ({ name, columns: input.columns.map((c) => ({ name: c.name, type: c.sqlType })) }))),
+    message.inputs.flatMap((input, i) => input.inAppStreams.map((name) => ({ name, columns: columnsOf[i]! }))),
     message.references.map((r) => ({ name: r.name, columns: r.columns.map((c) => ({ name: c.name, type: c.sqlType })), rows: r.rows })),
     { startTimeMs: message.startTimeMs },
   );
-  decoders = message.inputs.map((input) => compileDecoder(input.format, input.columns));
+  // Rows are decoded with room for the implicit columns and ROWTIME, so they never grow afterwards.
+  decoders = message.inputs.map((input, i) => compileDecoder(input.format, input.columns, columnsOf[i]!.length - input.columns.length + 1));
   inAppStreams = message.inputs.map((input) => input.inAppStreams);
   const descriptions = new Map(compiled.streams.map((s) => [s.name, s]));
   pending = message.outputs.map(() => []);
@@ -118,6 +131,8 @@ function records(message: Extract<ToWorker, { type: "records" }>): void {
   const engine = app!;
   const decode = decoders[message.input]!;
   const stream = inAppStreams[message.input]![message.stream]!;
+  const { arrival: arrivalSlot, shard: shardSlot } = implicitSlots[message.input]!;
+  const shardId = message.shardId;
   const data = Buffer.from(message.data);
   const { ends, arrivals } = message;
   let segment: Segment | undefined;
@@ -135,7 +150,11 @@ function records(message: Extract<ToWorker, { type: "records" }>): void {
           segment = { arrivalMs, stream, rows: [] };
           buffered.push(segment);
         }
-        for (const row of decoded) segment.rows.push(row);
+        for (const row of decoded) {
+          if (arrivalSlot >= 0) row[arrivalSlot] = arrivalMs;
+          if (shardSlot >= 0) row[shardSlot] = shardId;
+          segment.rows.push(row);
+        }
         count += decoded.length;
       }
     } catch (error) {

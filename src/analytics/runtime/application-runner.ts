@@ -274,7 +274,7 @@ export class ApplicationRunner {
     this.pendingBatches.set(batchId, { reader, nextOffset, readEnded: ended });
     reader.position.offset = nextOffset;
     this.post(
-      { type: "records", batchId, input: source.input, stream: streamIndex, data: data.buffer, ends, arrivals, watermarkMs: this.watermark() },
+      { type: "records", batchId, input: source.input, stream: streamIndex, shardId: reader.shard.shardId, data: data.buffer, ends, arrivals, watermarkMs: this.watermark() },
       [data.buffer, ends.buffer as ArrayBuffer, arrivals.buffer as ArrayBuffer],
     );
   }

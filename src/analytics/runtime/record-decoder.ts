@@ -177,13 +177,17 @@ function dig(value: unknown, keys: readonly string[]): unknown {
 
 export type RowDecoder = (text: string) => unknown[][];
 
-/** A decoder of one record's text into zero or more typed rows (JSON arrays at the row path and CSV lines give several). */
-export function compileDecoder(format: RecordFormatSpec, columns: readonly ColumnSpec[]): RowDecoder {
+/**
+ * A decoder of one record's text into zero or more typed rows (JSON arrays at the row path and CSV lines
+ * give several). Rows are allocated with `spareSlots` more slots than columns, left for the caller to fill
+ * (the implicit source columns and ROWTIME), so that they never grow afterwards.
+ */
+export function compileDecoder(format: RecordFormatSpec, columns: readonly ColumnSpec[], spareSlots = 0): RowDecoder {
   const coerces = columns.map((c) => coercion(parseDataType(c.sqlType), c.name));
-  return format.kind === "JSON" ? jsonDecoder(format.rowPath, columns, coerces) : csvDecoder(format, coerces);
+  return format.kind === "JSON" ? jsonDecoder(format.rowPath, columns, coerces, spareSlots) : csvDecoder(format, coerces, spareSlots);
 }
 
-function jsonDecoder(rowPath: string, columns: readonly ColumnSpec[], coerces: Coerce[]): RowDecoder {
+function jsonDecoder(rowPath: string, columns: readonly ColumnSpec[], coerces: Coerce[], spareSlots: number): RowDecoder {
   const rowKeys = parseJsonPath(rowPath)?.keys ?? [];
   const paths = columns.map((c) => {
     const p = parseJsonPath(c.mapping ?? `$.${c.name}`);
@@ -196,8 +200,9 @@ function jsonDecoder(rowPath: string, columns: readonly ColumnSpec[], coerces: C
   const simple = flattenAt < 0 && paths.every((p) => p.arrayAt === undefined && p.keys.length === 1);
   const firstKeys = paths.map((p) => p.keys[0] ?? "");
 
+  const width = n + spareSlots;
   const rowOf = (doc: unknown, element: unknown): unknown[] => {
-    const row = new Array<unknown>(n);
+    const row = new Array<unknown>(width);
     if (simple && doc !== null && typeof doc === "object") {
       const o = doc as Record<string, unknown>;
       for (let i = 0; i < n; i++) row[i] = coerces[i]!(o[firstKeys[i]!]);
@@ -242,7 +247,7 @@ export function unescapeDelimiter(d: string): string {
   return d.replace(/\\n/g, "\n").replace(/\\r/g, "\r").replace(/\\t/g, "\t");
 }
 
-function csvDecoder(format: Extract<RecordFormatSpec, { kind: "CSV" }>, coerces: Coerce[]): RowDecoder {
+function csvDecoder(format: Extract<RecordFormatSpec, { kind: "CSV" }>, coerces: Coerce[], spareSlots: number): RowDecoder {
   const rowDelimiter = unescapeDelimiter(format.rowDelimiter);
   const columnDelimiter = unescapeDelimiter(format.columnDelimiter);
   const n = coerces.length;
@@ -252,7 +257,7 @@ function csvDecoder(format: Extract<RecordFormatSpec, { kind: "CSV" }>, coerces:
       if (line.length === 0 || line === "\r") continue;
       const fields = line.endsWith("\r") && rowDelimiter === "\n" ? line.slice(0, -1).split(columnDelimiter) : line.split(columnDelimiter);
       if (fields.length < n) throw new DecodeError("SCHEMA_MISMATCH", `Record has ${fields.length} columns, the schema ${n}`);
-      const row = new Array<unknown>(n);
+      const row = new Array<unknown>(n + spareSlots);
       for (let i = 0; i < n; i++) row[i] = coerces[i]!(fields[i]);
       rows.push(row);
     }

@@ -37,6 +37,8 @@ export type ToWorker =
       input: number;
       /** Index into the input's inAppStreams. */
       stream: number;
+      /** The source shard every record of the batch was read from (the implicit SHARD_ID column). */
+      shardId: string;
       /** Concatenated record data; record i spans ends[i-1] (or 0) to ends[i]. */
       data: ArrayBuffer;
       ends: Int32Array;

@@ -30,6 +30,8 @@ export interface ColumnDescriptor {
   name: string;
   /** A SqlType, or its SQL text such as "VARCHAR(16)" or "DECIMAL(10,2)". */
   type: SqlType | string;
+  /** Readable by name but left out of `SELECT *` (the implicit source columns; inputs only). */
+  hidden?: boolean;
 }
 
 export interface InputSchemaDescriptor {
@@ -57,13 +59,38 @@ export interface CompileOptions {
 export interface StreamDescription {
   name: string;
   kind: "input" | "app" | "error";
-  columns: { name: string; type: SqlType; sqlType: string }[];
+  columns: { name: string; type: SqlType; sqlType: string; hidden: boolean }[];
 }
 
 export interface PumpDescription {
   name: string;
   target: string;
   sources: string[];
+}
+
+/**
+ * The implicit columns of an in-application stream fed by a Kinesis stream (reference §1 "Implicit
+ * columns"): the record's ApproximateArrivalTimestamp and the shard it was read from. They are hidden
+ * (not in `SELECT *`); the runtime appends their values after the configured columns of every row.
+ * Partition key and sequence number columns are not documented by AWS, so there are none.
+ */
+export const APPROXIMATE_ARRIVAL_TIME_COLUMN = "APPROXIMATE_ARRIVAL_TIME";
+export const SHARD_ID_COLUMN = "SHARD_ID";
+/** Kinesis shard ids are at most 128 characters (the API model's ShardId). */
+export const SHARD_ID_CHARS_MAX = 128;
+export const KINESIS_SOURCE_IMPLICIT_COLUMNS: readonly ColumnDescriptor[] = [
+  { name: APPROXIMATE_ARRIVAL_TIME_COLUMN, type: T.TIMESTAMP, hidden: true },
+  { name: SHARD_ID_COLUMN, type: varchar(SHARD_ID_CHARS_MAX), hidden: true },
+];
+
+/**
+ * An input stream's columns with the implicit source columns appended, unless the configuration already
+ * has a column of that name (the configured column wins). SHARD_ID exists only for Kinesis stream sources.
+ */
+export function withImplicitSourceColumns(columns: readonly ColumnDescriptor[], source: "kinesis" | "firehose" = "kinesis"): ColumnDescriptor[] {
+  const names = new Set(columns.map((c) => c.name));
+  const implicit = KINESIS_SOURCE_IMPLICIT_COLUMNS.filter((c) => source === "kinesis" || c.name !== SHARD_ID_COLUMN);
+  return [...columns, ...implicit.filter((c) => !names.has(c.name))];
 }
 
 export const ERROR_STREAM_COLUMNS: ColumnInfo[] = [
@@ -90,9 +117,10 @@ export function compileApplication(
 
 function toColumns(cols: ColumnDescriptor[], where: string): ColumnInfo[] {
   return cols.map((c) => {
-    if (typeof c.type !== "string") return { name: c.name, type: c.type };
+    const hidden = c.hidden === true ? { hidden: true } : {};
+    if (typeof c.type !== "string") return { name: c.name, type: c.type, ...hidden };
     try {
-      return { name: c.name, type: parseDataType(c.type) };
+      return { name: c.name, type: parseDataType(c.type), ...hidden };
     } catch (err) {
       throw new SqlCompileError(`Invalid type '${c.type}' for column "${c.name}" of ${where}: ${(err as Error).message}`, { line: 1, column: 1 });
     }
@@ -142,7 +170,7 @@ export class CompiledApplication {
       .map((s) => ({
         name: s.name,
         kind: s.kind as StreamDescription["kind"],
-        columns: s.columns.map((c) => ({ name: c.name, type: c.type, sqlType: typeToString(c.type) })),
+        columns: s.columns.map((c) => ({ name: c.name, type: c.type, sqlType: typeToString(c.type), hidden: c.hidden === true })),
       }));
   }
 

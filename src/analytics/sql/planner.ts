@@ -342,6 +342,7 @@ export class Planner {
         if (rels.length === 0) throw compileError(`Relation ${quoteName(star.qualifier ?? "")} not found`, item.pos);
         for (const rel of rels) {
           rel.columns.forEach((c) => {
+            if (c.hidden) return;
             const b = compiler.compile({ type: "column", parts: [rel.name, c.name], pos: item.pos });
             fns.push(b.fn);
             canons.push(b.canon);

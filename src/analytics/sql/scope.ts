@@ -8,6 +8,11 @@ export type Eval = (r: Row) => unknown;
 export interface ColumnInfo {
   name: string;
   type: SqlType;
+  /**
+   * An implicit column of a source stream (APPROXIMATE_ARRIVAL_TIME, SHARD_ID): readable by name, but
+   * not part of `SELECT *`, so that programs written against the configured columns keep their shape.
+   */
+  hidden?: boolean;
 }
 
 export interface Relation {
