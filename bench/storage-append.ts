@@ -2,7 +2,7 @@
  * Storage benchmark (not a test): append and read throughput of the file backend, start-up time with
  * data stored, and resident memory while writing.
  *
- *   node --import tsx bench/storage-append.ts [--gb 1] [--seconds 3] [--dir /tmp/x]
+ *   node --import tsx bench/storage-append.ts [--gb 1] [--seconds 3] [--dir /tmp/x] [--only append|latency|startup]
  */
 import { mkdtemp, readdir, rm, unlink } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -37,7 +37,7 @@ function row(...cells: (string | number)[]): void {
   console.log(line.join("  |  "));
 }
 function fmt(n: number): string {
-  return n >= 100 ? Math.round(n).toLocaleString("en-US") : n.toFixed(2);
+  return n >= 100 || Number.isInteger(n) ? Math.round(n).toLocaleString("en-US") : n.toFixed(2);
 }
 
 function key(shard: number, stream = "bench"): ShardLogKey {
@@ -90,6 +90,42 @@ async function appendBench(root: string): Promise<void> {
       await backend.close();
       await rm(dir, { recursive: true, force: true });
     }
+  }
+}
+
+/** Latency of acknowledged appends with `--fsync always`: what one PutRecord waits for the disk. */
+async function latencyBench(root: string): Promise<void> {
+  console.log(`\n== commit latency, fsync always, 1 shard, ${SECONDS}s each ==`);
+  row("appenders", "records/append", "record B", "appends/s", "p50 ms", "p99 ms");
+  for (const [appenders, records, recordBytes] of [
+    [1, 1, 100],
+    [1, BATCH_RECORDS, 100],
+    [16, 1, 100],
+  ] as const) {
+    const dir = await mkdtemp(join(root, "latency-"));
+    const backend = await open(dir, { kind: "always" });
+    const log = await backend.logs.open(key(0));
+    const batch = makeBatch(recordBytes).slice(0, records);
+    const latencies: number[] = [];
+    const run = async (seconds: number, record: boolean) => {
+      const deadline = performance.now() + seconds * 1000;
+      await Promise.all(
+        Array.from({ length: appenders }, async () => {
+          while (performance.now() < deadline) {
+            const t = performance.now();
+            await log.append(batch, Date.now());
+            if (record) latencies.push(performance.now() - t);
+          }
+        }),
+      );
+    };
+    await run(0.3, false);
+    await run(SECONDS, true);
+    latencies.sort((a, b) => a - b);
+    const q = (p: number) => latencies[Math.floor(p * (latencies.length - 1))] ?? NaN;
+    row(appenders, records, recordBytes, latencies.length / SECONDS, q(0.5), q(0.99));
+    await backend.close();
+    await rm(dir, { recursive: true, force: true });
   }
 }
 
@@ -179,6 +215,7 @@ async function startupBench(root: string): Promise<void> {
 const root = args.dir ?? (await mkdtemp(join(tmpdir(), "tributary-bench-")));
 try {
   if (!args.only || args.only === "append") await appendBench(root);
+  if (!args.only || args.only === "latency") await latencyBench(root);
   if (!args.only || args.only === "startup") await startupBench(root);
 } finally {
   if (!args.dir) await rm(root, { recursive: true, force: true });

@@ -89,4 +89,26 @@ describe("file backend faults", () => {
     expect((await readAll(log)).length).toBe(45);
     await backend.close();
   });
+
+  it("makes --fsync always writes durable with O_DSYNC (no fdatasync per commit); other modes write to the page cache", async () => {
+    const fs = new FaultyFileSystem();
+    const backend = await openFile(dataDir, { fs, segmentBytesMax: 4096 });
+    const log = await backend.logs.open(SHARD);
+    await log.append(makeRecords(1, 10, "a"), T0_MS);
+    const syncsBefore = fs.fdatasyncCalls;
+    for (let i = 0; i < 20; i++) await log.append(makeRecords(5, 100, `b${i}`), T0_MS);
+    // Several rolls happened (4 KiB segments); each new segment is opened O_DSYNC too.
+    expect(fs.dataSyncOpens).toBeGreaterThan(2);
+    expect(fs.fdatasyncCalls).toBe(syncsBefore);
+    await backend.close();
+
+    for (const fsync of [{ kind: "interval", intervalMs: 60_000 }, { kind: "never" }] as const) {
+      const plain = new FaultyFileSystem();
+      const other = await openFile(dataDir, { fs: plain, segmentBytesMax: 4096, fsync });
+      const otherLog = await other.logs.open(SHARD);
+      for (let i = 0; i < 10; i++) await otherLog.append(makeRecords(5, 100, `c${i}`), T0_MS);
+      expect(plain.dataSyncOpens).toBe(0);
+      await other.close();
+    }
+  });
 });

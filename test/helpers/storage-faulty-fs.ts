@@ -1,4 +1,4 @@
-import type { FileSystem } from "../../src/storage/file/fs-layer.js";
+import type { FileSystem, OpenFlags, OpenOptions } from "../../src/storage/file/fs-layer.js";
 import { nodeFileSystem } from "../../src/storage/file/fs-layer.js";
 
 function errno(code: string): NodeJS.ErrnoException {
@@ -10,24 +10,39 @@ function errno(code: string): NodeJS.ErrnoException {
 /**
  * The real file system with switchable faults, as a disk that fills up or fails: `full` makes writes
  * write part of their bytes and then fail with ENOSPC (as a filling disk does); `fsyncError` makes
- * fdatasync fail with that code.
+ * fdatasync fail with that code, and so writes to files opened O_DSYNC (their implied flush fails
+ * after the bytes reached the page cache, as the kernel reports it).
  */
 export class FaultyFileSystem implements FileSystem {
   full = false;
   fsyncError: string | undefined;
   openError: string | undefined;
   writeFailures = 0;
+  fdatasyncCalls = 0;
+  /** Successful opens with O_DSYNC. */
+  dataSyncOpens = 0;
   private shortWriteDone = false;
+  private readonly dataSyncFds = new Set<number>();
 
-  open(path: string, flags: string): Promise<number> {
-    if (this.openError && flags !== "r") return Promise.reject(errno(this.openError));
-    return nodeFileSystem.open(path, flags);
+  async open(path: string, flags: OpenFlags, options?: OpenOptions): Promise<number> {
+    if (this.openError && flags !== "r") throw errno(this.openError);
+    const fd = await nodeFileSystem.open(path, flags, options);
+    if (options?.dataSync) {
+      this.dataSyncFds.add(fd);
+      this.dataSyncOpens++;
+    } else this.dataSyncFds.delete(fd);
+    return fd;
   }
-  close = nodeFileSystem.close;
+  close = (fd: number): Promise<void> => {
+    this.dataSyncFds.delete(fd);
+    return nodeFileSystem.close(fd);
+  };
   async writev(fd: number, buffers: readonly Uint8Array[], position: number): Promise<number> {
     if (!this.full) {
       this.shortWriteDone = false;
-      return nodeFileSystem.writev(fd, buffers, position);
+      const written = await nodeFileSystem.writev(fd, buffers, position);
+      if (this.fsyncError && this.dataSyncFds.has(fd)) throw errno(this.fsyncError);
+      return written;
     }
     this.writeFailures++;
     const first = buffers[0];
@@ -40,6 +55,7 @@ export class FaultyFileSystem implements FileSystem {
   }
   read = nodeFileSystem.read;
   fdatasync(fd: number): Promise<void> {
+    this.fdatasyncCalls++;
     if (this.fsyncError) return Promise.reject(errno(this.fsyncError));
     return nodeFileSystem.fdatasync(fd);
   }

@@ -6,7 +6,11 @@ import * as fs from "node:fs";
  * free while the disk works.
  */
 export interface FileSystem {
-  open(path: string, flags: string): Promise<number>;
+  /**
+   * Opens a file. With `dataSync` (O_DSYNC) every write returns only once its data are on stable storage,
+   * as if followed by fdatasync, so a durable write is one thread-pool round trip instead of two.
+   */
+  open(path: string, flags: OpenFlags, options?: OpenOptions): Promise<number>;
   close(fd: number): Promise<void>;
   /** Writes all buffers at `position` (pwritev); may write fewer bytes than given, like the syscall. */
   writev(fd: number, buffers: readonly Uint8Array[], position: number): Promise<number>;
@@ -25,6 +29,29 @@ export interface FileSystem {
   writeFileDurably(path: string, data: Uint8Array): Promise<void>;
 }
 
+/** The fopen-style flags the backend uses. */
+export type OpenFlags = "r" | "r+" | "w" | "w+";
+
+export interface OpenOptions {
+  dataSync?: boolean;
+}
+
+const C = fs.constants;
+const OPEN_FLAG_BITS: Record<OpenFlags, number> = {
+  r: C.O_RDONLY,
+  "r+": C.O_RDWR,
+  w: C.O_WRONLY | C.O_CREAT | C.O_TRUNC,
+  "w+": C.O_RDWR | C.O_CREAT | C.O_TRUNC,
+};
+
+/** Numeric open(2) flags; O_DSYNC is 0 where the platform lacks it (then callers fdatasync anyway, see `hasDataSync`). */
+function openFlagBits(flags: OpenFlags, options: OpenOptions | undefined): number {
+  return OPEN_FLAG_BITS[flags] | (options?.dataSync ? (C.O_DSYNC ?? 0) : 0);
+}
+
+/** Whether this platform can open files with O_DSYNC (Linux, macOS, the BSDs; not Windows). */
+export const hasDataSync = typeof C.O_DSYNC === "number" && C.O_DSYNC !== 0;
+
 function call<T>(fn: (cb: (err: NodeJS.ErrnoException | null, value: T) => void) => void): Promise<T> {
   return new Promise((resolve, reject) => fn((err, value) => (err ? reject(err) : resolve(value))));
 }
@@ -34,7 +61,7 @@ function done(fn: (cb: (err: NodeJS.ErrnoException | null) => void) => void): Pr
 }
 
 export const nodeFileSystem: FileSystem = {
-  open: (path, flags) => call((cb) => fs.open(path, flags, 0o644, cb)),
+  open: (path, flags, options) => call((cb) => fs.open(path, openFlagBits(flags, options), 0o644, cb)),
   close: (fd) => done((cb) => fs.close(fd, cb)),
   writev: (fd, buffers, position) => call((cb) => fs.writev(fd, buffers as Uint8Array[], position, cb)),
   read: (fd, buffer, offset, length, position) => call((cb) => fs.read(fd, buffer, offset, length, position, cb)),
