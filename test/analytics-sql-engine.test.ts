@@ -210,6 +210,39 @@ describe("engine API", () => {
     expect(out.at(-1)).toEqual(["d9", "east", T0 + 1]);
   });
 
+  it("joins a reference table on the left to a stream: INNER, RIGHT and SELECT * keep the table's columns first", () => {
+    const tables = [
+      {
+        name: "DEVICES",
+        columns: [
+          { name: "device_id", type: "VARCHAR(16)" },
+          { name: "site", type: "VARCHAR(16)" },
+        ],
+        rows: [
+          ["d1", "north"],
+          ["d2", "south"],
+        ],
+      },
+    ];
+    const sql = `CREATE STREAM "RIGHT_OUT" (site VARCHAR(16), d VARCHAR(16), rt TIMESTAMP);
+      CREATE PUMP "P" AS INSERT INTO "RIGHT_OUT"
+      SELECT STREAM r."site", s."device_id", s.ROWTIME AS rt FROM "DEVICES" AS r
+      RIGHT OUTER JOIN "SOURCE_SQL_STREAM_001" AS s ON r."device_id" = s."device_id";
+      CREATE STREAM "INNER_OUT" (device_id VARCHAR(16), site VARCHAR(16), d VARCHAR(16), v INTEGER, x VARCHAR(4));
+      CREATE PUMP "P2" AS INSERT INTO "INNER_OUT"
+      SELECT STREAM * FROM "DEVICES" JOIN "SOURCE_SQL_STREAM_001" AS s ON "DEVICES"."site" = 'north' AND s."device_id" = "DEVICES"."device_id";`;
+    const app = compileApplication(sql, SRC, tables);
+    const right = collect(app, "RIGHT_OUT");
+    const inner = collect(app, "INNER_OUT");
+    app.push("SOURCE_SQL_STREAM_001", [["d1", 1, "x"], ["d9", 2, null], ["d2", 3, null]], T0);
+    expect(right).toEqual([["north", "d1", T0, T0], [null, "d9", T0, T0], ["south", "d2", T0, T0]]);
+    expect(inner).toEqual([["d1", "north", "d1", 1, "x", T0]]);
+    for (const kind of ["LEFT", "FULL"]) {
+      expect(() => compileApplication(`CREATE STREAM "O" (d VARCHAR(16)); CREATE PUMP "P" AS INSERT INTO "O"
+        SELECT STREAM s."device_id" FROM "DEVICES" AS r ${kind} JOIN "SOURCE_SQL_STREAM_001" AS s ON r."device_id" = s."device_id";`, SRC, tables)).toThrow(/not supported.*put the stream first/);
+    }
+  });
+
   it("joins with ROWS windows keep the latest n rows of the windowed side", () => {
     const inputs = ["A", "B"].map((name) => ({ name, columns: [{ name: "K", type: "INTEGER" }, { name: "V", type: "INTEGER" }] }));
     const out = runFixture(

@@ -445,11 +445,47 @@ export class Planner {
     }
   }
 
+  /**
+   * `table [INNER | RIGHT | CROSS] JOIN stream`: the same lookup as `stream JOIN table`, with the table's
+   * columns first. A table has no time at which to emit its unmatched rows, so LEFT and FULL are refused.
+   */
+  private tableFirstJoin(f: A.JoinFrom, pumpName: string, windows: Map<string, A.WindowSpec>): Source {
+    const tableFrom = f.left as A.StreamFrom;
+    const table = this.graph.tables.get(tableFrom.name) as ReferenceTableState;
+    if (f.right.type === "stream" && this.graph.tables.has(f.right.name)) {
+      throw compileError("Two reference tables cannot be joined; join each of them to a stream", f.pos);
+    }
+    if (f.kind === "LEFT" || f.kind === "FULL") {
+      throw compileError(
+        `${f.kind} joins from a reference table to a stream are not supported: a table has no time to emit its unmatched rows at (put the stream first)`,
+        f.pos,
+      );
+    }
+    if (tableFrom.window !== undefined) throw compileError("A reference table cannot have a window", f.pos);
+    const onError: ErrorSink = (err, row) => this.reportError(pumpName, err, row);
+    const stream = this.from(f.right, pumpName, windows);
+    const tw = table.columns.length + 1;
+    const sw = stream.scope.width;
+    const rel: Relation = { name: tableFrom.alias ?? table.name, columns: table.columns, offset: 0, rowtimeSlot: tw - 1 };
+    const shifted = stream.scope.relations.map((r) => ({ ...r, offset: r.offset + tw, rowtimeSlot: r.rowtimeSlot + tw }));
+    if (shifted.some((r) => r.name === rel.name)) throw compileError(`Relation name ${quoteName(rel.name)} is used twice; give one an alias`, f.pos);
+    const scope: Scope = { relations: [rel, ...shifted], rowtimeSlot: tw + sw, width: tw + sw + 1 };
+    const on = f.on ? new ExprCompiler(scope, this.env).compileBoolean(f.on, "ON").fn : undefined;
+    const keys = f.on ? equiKeys(f.on, { relations: [rel], rowtimeSlot: tw - 1, width: tw }, stream.scope, this.env) : undefined;
+    const out = this.internalStream(placeholderColumns(scope.width - 1));
+    const op = new TableJoin(sw, tw, keys?.right, keys?.left, on, f.kind === "RIGHT", (rows) => out.emit(rows), onError, true);
+    op.setRows(table.rows);
+    table.joins.push(op);
+    this.graph.nodes.push({ pumpName, op, inputs: [stream.stream], output: out });
+    return { stream: out, scope, sources: stream.sources };
+  }
+
   private internalStream(columns: ColumnInfo[]): InAppStream {
     return new InAppStream(`$internal${++this.anonymous}`, columns, "internal");
   }
 
   private join(f: A.JoinFrom, pumpName: string, windows: Map<string, A.WindowSpec>): Source {
+    if (f.left.type === "stream" && this.graph.tables.has(f.left.name)) return this.tableFirstJoin(f, pumpName, windows);
     const left = this.from(f.left, pumpName, windows);
     const onError: ErrorSink = (err, row) => this.reportError(pumpName, err, row);
     const lw = left.scope.width;

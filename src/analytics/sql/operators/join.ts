@@ -197,9 +197,12 @@ export class TableJoin implements Operator {
     streamKeyFns: Eval[] | undefined,
     tableKeyFns: Eval[] | undefined,
     private readonly on: Eval | undefined,
+    /** Keep stream rows that match no table row (stream LEFT JOIN table, or table RIGHT JOIN stream). */
     private readonly leftOuter: boolean,
     private readonly emit: Emit,
     private readonly onError: ErrorSink,
+    /** The table is the join's left side (`table JOIN stream`): combined rows hold the table's slots first. */
+    private readonly tableFirst = false,
   ) {
     if (streamKeyFns && tableKeyFns) {
       this.streamKey = keyMaker(streamKeyFns);
@@ -225,6 +228,8 @@ export class TableJoin implements Operator {
   push(_port: number, rows: Row[]): void {
     const sw = this.streamWidth;
     const tw = this.tableWidth;
+    const streamAt = this.tableFirst ? tw : 0;
+    const tableAt = this.tableFirst ? 0 : sw;
     const out: Row[] = [];
     forEachRow(
       rows,
@@ -234,8 +239,8 @@ export class TableJoin implements Operator {
         let matched = false;
         for (const t of candidates) {
           const comb = new Array<unknown>(sw + tw + 1);
-          for (let k = 0; k < sw; k++) comb[k] = s[k];
-          for (let k = 0; k < tw; k++) comb[sw + k] = t[k];
+          for (let k = 0; k < sw; k++) comb[streamAt + k] = s[k];
+          for (let k = 0; k < tw; k++) comb[tableAt + k] = t[k];
           comb[sw + tw] = rt;
           if (this.on && this.on(comb) !== true) continue;
           matched = true;
@@ -243,7 +248,7 @@ export class TableJoin implements Operator {
         }
         if (!matched && this.leftOuter) {
           const comb = new Array<unknown>(sw + tw + 1).fill(null);
-          for (let k = 0; k < sw; k++) comb[k] = s[k];
+          for (let k = 0; k < sw; k++) comb[streamAt + k] = s[k];
           comb[sw + tw] = rt;
           out.push(comb);
         }
