@@ -5,9 +5,14 @@
  * processing itself (first to last output record's arrival time; the first batch's own latency is not
  * counted), and from the StartApplication call, which includes starting the worker thread and compiling.
  *
- *   node --import tsx bench/analytics-e2e.ts [--records 1000000] [--shards 4] [--only filter|project|tumble]
+ *   node --import tsx bench/analytics-e2e.ts [--records 1000000] [--shards 4] [--only filter|project|tumble] [--profile /tmp/main]
+ *
+ * Load average (1 minute) is printed with every figure: the machine is shared, and other benchmarks move them.
  */
+import { writeFile } from "node:fs/promises";
+import { Session } from "node:inspector/promises";
 import { monitorEventLoopDelay } from "node:perf_hooks";
+import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import {
   CreateApplicationCommand,
@@ -26,6 +31,8 @@ const { values: args } = parseArgs({
     records: { type: "string", default: "1000000" },
     shards: { type: "string", default: "4" },
     only: { type: "string" },
+    /** Writes a CPU profile of the main thread's processing phase (StartApplication to the last output) to this file. */
+    profile: { type: "string" },
   },
 });
 const RECORDS = Number(args.records);
@@ -140,6 +147,12 @@ async function main(): Promise<void> {
     );
     const loopDelay = monitorEventLoopDelay({ resolution: 10 });
     loopDelay.enable();
+    const session = args.profile !== undefined ? new Session() : undefined;
+    if (session) {
+      session.connect();
+      await session.post("Profiler.enable");
+      await session.post("Profiler.start");
+    }
     const started = Date.now();
     await client.send(new StartApplicationCommand({ ApplicationName: name, InputConfigurations: [{ Id: "1.1", InputStartingPositionConfiguration: { InputStartingPosition: "TRIM_HORIZON" } }] }));
     let running = 0;
@@ -178,12 +191,17 @@ async function main(): Promise<void> {
     }
     measuring = false;
     await probe;
+    if (session) {
+      const { profile } = await session.post("Profiler.stop");
+      await writeFile(`${args.profile}.${scenario.name}.cpuprofile`, JSON.stringify(profile));
+      session.disconnect();
+    }
     apiLatenciesMs.sort((a, b) => a - b);
     const percentile = (p: number) => apiLatenciesMs[Math.min(apiLatenciesMs.length - 1, Math.floor((apiLatenciesMs.length * p) / 100))] ?? 0;
     const span = await arrivalSpan(server, sink);
     const processing = expected < 0 ? "" : `${Math.round(RECORDS / ((span.last - span.first) / 1000)).toLocaleString("en-US")} rows/s processing (first to last output), `;
     console.log(
-      `${scenario.name.padEnd(8)} ${RECORDS} rows: ${processing}` +
+      `${scenario.name.padEnd(8)} ${RECORDS} rows (load average ${loadavg()[0]!.toFixed(2)}): ${processing}` +
         `${Math.round(RECORDS / ((span.last - started) / 1000)).toLocaleString("en-US")} rows/s from StartApplication; ` +
         `${recordCount(sink)} output records; start-up (worker + compile) ${((running - started) / 1000).toFixed(2)} s; ` +
         `main-thread event-loop delay p99 ${(loopDelay.percentile(99) / 1e6).toFixed(0)} ms, max ${(loopDelay.max / 1e6).toFixed(0)} ms; ` +

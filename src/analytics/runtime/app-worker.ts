@@ -134,6 +134,10 @@ function records(message: Extract<ToWorker, { type: "records" }>): void {
   const { arrival: arrivalSlot, shard: shardSlot } = implicitSlots[message.input]!;
   const shardId = message.shardId;
   const data = Buffer.from(message.data);
+  // One UTF-8 decode of the whole batch, then slices (which V8 makes without copying), instead of one decode
+  // call per record. Byte offsets are character offsets only when every byte is ASCII, which is the usual case.
+  const whole = data.toString("utf8");
+  const ascii = whole.length === data.length;
   const { ends, arrivals } = message;
   let segment: Segment | undefined;
   let count = 0;
@@ -144,7 +148,7 @@ function records(message: Extract<ToWorker, { type: "records" }>): void {
     const arrivalMs = arrivals[i]!;
     lastArrivalMs = Math.max(lastArrivalMs, arrivalMs);
     try {
-      const decoded = decode(data.toString("utf8", start, end));
+      const decoded = decode(ascii ? whole.slice(start, end) : data.toString("utf8", start, end));
       if (decoded.length > 0) {
         if (!segment || segment.arrivalMs !== arrivalMs) {
           segment = { arrivalMs, stream, rows: [] };

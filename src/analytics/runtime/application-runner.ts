@@ -32,6 +32,9 @@ import { initialPositions, positionsKey, readableShards } from "./shard-position
 import { startAppWorker } from "./worker-host.js";
 import type { FromWorker, ToWorker, WorkerReferenceTable } from "./worker-protocol.js";
 
+/** Output records' partition keys, "0" to "255", made once rather than once per record. */
+const OUTPUT_PARTITION_KEYS: readonly string[] = Array.from({ length: ANALYTICS_OUTPUT_PARTITION_KEYS }, (_, i) => String(i));
+
 export interface RunnerDeps {
   streams: Streams;
   clock: Clock;
@@ -213,7 +216,8 @@ export class ApplicationRunner {
       if (signal.aborted) return;
       const readStartMs = clock.now();
       const pendingBefore = shard.hasPendingAppends;
-      const result = await streams.records.readShard(stream, shard, reader.position.offset, ANALYTICS_READ_RECORDS_MAX, ANALYTICS_READ_BYTES_MAX);
+      // The stored records themselves: the worker needs data and arrival times, not formatted sequence numbers.
+      const result = await streams.records.readShardStored(stream, shard, reader.position.offset, ANALYTICS_READ_RECORDS_MAX, ANALYTICS_READ_BYTES_MAX);
       // A read that finishes after stop began is dropped unposted, so its records are read again next time.
       if (signal.aborted) {
         this.releaseCredit(reader);
@@ -373,7 +377,7 @@ export class ApplicationRunner {
       let entries: RecordEntry[] = [];
       for (let i = first; i < last; i++) {
         const end = ends[i]!;
-        entries.push({ partitionKey: String(target.written++ % ANALYTICS_OUTPUT_PARTITION_KEYS), data: data.subarray(start, end) });
+        entries.push({ partitionKey: OUTPUT_PARTITION_KEYS[target.written++ % ANALYTICS_OUTPUT_PARTITION_KEYS]!, data: data.subarray(start, end) });
         start = end;
       }
       // AWS retries failed output writes indefinitely (back-pressure); a stopping application gives up after one retry.
