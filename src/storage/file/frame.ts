@@ -52,7 +52,7 @@ export function encodeBatchInto(buf: Buffer, records: readonly AppendRecord[], f
   for (const r of records) {
     const start = pos;
     let p = start + FRAME_HEADER_BYTES;
-    const keyBytes = buf.write(r.partitionKey, p, "utf8");
+    const keyBytes = writeKey(buf, r.partitionKey, p);
     p += keyBytes;
     let hashKeyBytes = 0;
     if (r.explicitHashKey !== undefined) {
@@ -81,6 +81,24 @@ export function encodeBatchInto(buf: Buffer, records: readonly AppendRecord[], f
     offset++;
   }
   return buf.subarray(0, pos);
+}
+
+/** Keys up to this many characters are copied by a JavaScript loop when ASCII (a native `write` costs more). */
+const KEY_LOOP_CHARS_MAX = 64;
+
+/** Writes a partition key as UTF-8 at `at`; returns its byte length. */
+function writeKey(buf: Buffer, key: string, at: number): number {
+  const n = key.length;
+  if (n <= KEY_LOOP_CHARS_MAX) {
+    let i = 0;
+    for (; i < n; i++) {
+      const c = key.charCodeAt(i);
+      if (c >= 0x80) break;
+      buf[at + i] = c;
+    }
+    if (i === n) return n;
+  }
+  return buf.write(key, at, "utf8");
 }
 
 export type FrameCheck =
