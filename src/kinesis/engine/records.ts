@@ -27,6 +27,44 @@ export interface ShardReadResult {
   childShards: ChildShard[] | undefined;
 }
 
+/** Stored records as read (payloads opened); `flags & RECORD_FLAG_KMS` says the record was written KMS-encrypted. */
+export interface ShardStoredReadResult {
+  records: StoredRecord[];
+  /** What the records' sequence numbers are built from (sequenceBase). */
+  creationSeconds: number;
+  shardIndex: number;
+  nextOffset: number;
+  millisBehindLatest: number;
+  childShards: ChildShard[] | undefined;
+}
+
+export interface StoredGetRecordsResult extends ShardStoredReadResult {
+  nextShardIterator: string | undefined;
+}
+
+/** The records of a stored read with their sequence numbers formatted. */
+export function toReadRecords(read: ShardStoredReadResult): ReadRecord[] {
+  const records: ReadRecord[] = new Array(read.records.length);
+  let baseSecond = -1;
+  let base = 0n;
+  for (let i = 0; i < read.records.length; i++) {
+    const record = read.records[i]!;
+    const second = Math.floor(record.arrivalMs / 1000);
+    if (second !== baseSecond) {
+      base = sequenceBase(read.creationSeconds, read.shardIndex, second);
+      baseSecond = second;
+    }
+    records[i] = {
+      sequenceNumber: sequenceNumberAt(base, record.offset),
+      arrivalMs: record.arrivalMs,
+      partitionKey: record.partitionKey,
+      data: record.data,
+      encryptionType: (record.flags & RECORD_FLAG_KMS) !== 0 ? "KMS" : "NONE",
+    };
+  }
+  return records;
+}
+
 /** Formats a time the way AWS's Java services print java.util.Date in messages. */
 export function javaDateString(ms: number): string {
   const d = new Date(ms);
@@ -224,7 +262,8 @@ export class RecordsPlane {
     return position;
   }
 
-  async getRecords(token: string, limit: number | undefined, caller: { account: string; region: string }): Promise<GetRecordsResult> {
+  /** GetRecords without formatting: stored records for a caller that encodes them itself (the API's direct writer). */
+  async getStoredRecords(token: string, limit: number | undefined, caller: { account: string; region: string }): Promise<StoredGetRecordsResult> {
     const position = this.decodeIterator(token);
     const missing = () =>
       notFound(`Shard ${position.shardId} in stream ${position.streamName} under account ${position.account} does not exist`);
@@ -237,11 +276,16 @@ export class RecordsPlane {
     if (!shard || this.engine.isExpired(stream, shard)) throw missing();
     // Throws ProvisionedThroughputExceeded when the shard's read budget is spent (limits/).
     const charge = this.engine.guards.admitGetRecords(stream, shard);
-    const read = await this.readShard(stream, shard, position.offset, Math.min(limit ?? GET_RECORDS_RECORDS_MAX, GET_RECORDS_RECORDS_MAX), GET_RECORDS_BYTES_MAX);
+    const read = await this.readShardStored(stream, shard, position.offset, Math.min(limit ?? GET_RECORDS_RECORDS_MAX, GET_RECORDS_RECORDS_MAX), GET_RECORDS_BYTES_MAX);
     if (charge) charge(recordsBytes(read.records));
+    return { ...read, nextShardIterator: read.childShards ? undefined : this.issueIterator(stream, shard, read.nextOffset) };
+  }
+
+  async getRecords(token: string, limit: number | undefined, caller: { account: string; region: string }): Promise<GetRecordsResult> {
+    const read = await this.getStoredRecords(token, limit, caller);
     return {
-      records: read.records,
-      nextShardIterator: read.childShards ? undefined : this.issueIterator(stream, shard, read.nextOffset),
+      records: toReadRecords(read),
+      nextShardIterator: read.nextShardIterator,
       millisBehindLatest: read.millisBehindLatest,
       childShards: read.childShards,
     };
@@ -249,6 +293,15 @@ export class RecordsPlane {
 
   /** Reads durable records from `offset`, skipping what retention has expired. */
   async readShard(stream: StreamRuntime, shard: ShardRuntime, offset: number, recordsMax: number, bytesMax: number): Promise<ShardReadResult> {
+    const read = await this.readShardStored(stream, shard, offset, recordsMax, bytesMax);
+    return { records: toReadRecords(read), nextOffset: read.nextOffset, millisBehindLatest: read.millisBehindLatest, childShards: read.childShards };
+  }
+
+  /**
+   * readShard without a sequence-number string or object per record: the stored records themselves
+   * (KMS-sealed ones opened), for callers that format them straight into a response.
+   */
+  async readShardStored(stream: StreamRuntime, shard: ShardRuntime, offset: number, recordsMax: number, bytesMax: number): Promise<ShardStoredReadResult> {
     const engine = this.engine;
     const log = await engine.log(stream, shard);
     const nowMs = engine.clock.now();
@@ -266,31 +319,27 @@ export class RecordsPlane {
         throw error;
       }
     }
-    const records: ReadRecord[] = [];
-    let lastArrivalMs: number | undefined;
-    let baseSecond = -1;
-    let base = 0n;
-    for (const record of stored) {
-      if (record.arrivalMs < cutoffMs) continue;
-      const second = Math.floor(record.arrivalMs / 1000);
-      if (second !== baseSecond) {
-        base = sequenceBase(shard.creationSeconds, shard.meta.index, second);
-        baseSecond = second;
+    // The storage's array is returned as is unless a record is expired or sealed (the common case).
+    let records = stored;
+    for (let i = 0; i < stored.length; i++) {
+      const record = stored[i]!;
+      const sealed = (record.flags & RECORD_FLAG_KMS) !== 0 && engine.recordCipher !== undefined;
+      if (record.arrivalMs >= cutoffMs && !sealed) {
+        if (records !== stored) records.push(record);
+        continue;
       }
-      const plain = (record.flags & RECORD_FLAG_KMS) !== 0 && engine.recordCipher !== undefined ? engine.recordCipher.open(record) : record;
-      records.push({
-        sequenceNumber: sequenceNumberAt(base, record.offset),
-        arrivalMs: record.arrivalMs,
-        partitionKey: plain.partitionKey,
-        data: plain.data,
-        encryptionType: (record.flags & RECORD_FLAG_KMS) !== 0 ? "KMS" : "NONE",
-      });
-      lastArrivalMs = record.arrivalMs;
+      if (records === stored) records = stored.slice(0, i);
+      if (record.arrivalMs < cutoffMs) continue;
+      const plain = engine.recordCipher!.open(record);
+      records.push({ offset: record.offset, arrivalMs: record.arrivalMs, partitionKey: plain.partitionKey, data: plain.data, flags: record.flags });
     }
+    const lastArrivalMs = records.length > 0 ? records[records.length - 1]!.arrivalMs : undefined;
     const caughtUp = next >= shard.visibleEnd;
     const atShardEnd = !shard.isOpen && caughtUp && !shard.hasPendingAppends;
     return {
       records,
+      creationSeconds: shard.creationSeconds,
+      shardIndex: shard.meta.index,
       nextOffset: next,
       millisBehindLatest: caughtUp || lastArrivalMs === undefined ? 0 : Math.max(0, nowMs - lastArrivalMs),
       childShards: atShardEnd ? this.childShards(stream, shard.shardId) : undefined,

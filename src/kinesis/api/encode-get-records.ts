@@ -1,0 +1,186 @@
+/**
+ * GetRecords' JSON response written straight into one Buffer from the stored records: no wire object,
+ * Date, sequence-number string or base64 string per record, and no UTF-8 encoding of a multi-megabyte
+ * string at the end (together about half of a drain's CPU, most of it garbage collection).
+ *
+ * The bytes are exactly what the generic encoder (src/server/protocol/json.ts) makes of the same output
+ * built with toWireRecord: members in the same order, the timestamp as `String(ms / 1000)`, the
+ * partition key through JSON.stringify whenever it holds anything a plain copy could get wrong.
+ */
+import type { StoredRecord } from "../../storage/types.js";
+import { encodeJson } from "../../server/protocol/json.js";
+import { RECORD_FLAG_KMS, type StoredGetRecordsResult } from "../engine/records.js";
+import { sequenceBase, sequenceDigits, writeSequenceNumber, type SequenceDigits } from "../engine/sequence-number.js";
+import { toWireChildShard } from "./wire-shapes.js";
+
+const OPEN = Buffer.from('{"Records":[', "latin1");
+const EMPTY_OPEN = Buffer.from('{"Records":[]', "latin1");
+const RECORD_SEQUENCE = Buffer.from('{"SequenceNumber":"', "latin1");
+const RECORD_ARRIVAL = Buffer.from('","ApproximateArrivalTimestamp":', "latin1");
+const RECORD_DATA = Buffer.from(',"Data":"', "latin1");
+const RECORD_KEY = Buffer.from('","PartitionKey":', "latin1");
+const RECORD_NONE = Buffer.from(',"EncryptionType":"NONE"}', "latin1");
+const RECORD_KMS = Buffer.from(',"EncryptionType":"KMS"}', "latin1");
+/** Sequence numbers have at most 57 digits; timestamps as seconds with a fraction fit in 32 characters. */
+const SEQUENCE_CHARS_MAX = 57;
+const TIMESTAMP_CHARS_MAX = 32;
+const RECORD_FIXED_BYTES =
+  1 + RECORD_SEQUENCE.length + SEQUENCE_CHARS_MAX + RECORD_ARRIVAL.length + TIMESTAMP_CHARS_MAX + RECORD_DATA.length + RECORD_KEY.length + RECORD_NONE.length;
+const QUOTE = 0x22;
+const COMMA = 0x2c;
+const CLOSE_ARRAY = 0x5d;
+
+const BASE64_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+/** Each 12-bit value as its two base64 characters, at [2v] and [2v + 1]. */
+const BASE64_PAIRS = (() => {
+  const pairs = new Uint8Array(4096 * 2);
+  for (let v = 0; v < 4096; v++) {
+    pairs[v * 2] = BASE64_ALPHABET.charCodeAt(v >> 6);
+    pairs[v * 2 + 1] = BASE64_ALPHABET.charCodeAt(v & 63);
+  }
+  return pairs;
+})();
+/** Data at least this long is base64-encoded by Node (native, vectorised) and copied; shorter data in JS. */
+const NATIVE_BASE64_BYTES_MIN = 512;
+
+export function base64Length(bytes: number): number {
+  return Math.ceil(bytes / 3) * 4;
+}
+
+/** A partition key that JSON.stringify would leave as it is between quotes (printable ASCII, no `"` or `\`). */
+function isPlainKey(key: string): boolean {
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e || c === QUOTE || c === 0x5c) return false;
+  }
+  return true;
+}
+
+export function encodeGetRecordsJson(read: StoredGetRecordsResult): Buffer {
+  const records = read.records;
+  const tail = encodeTail(read);
+  if (records.length === 0) return Buffer.concat([EMPTY_OPEN, tail]);
+
+  // Pass 1: an upper bound of the size, and the JSON of any key that needs escaping.
+  let size = OPEN.length + 1 + tail.length;
+  let escapedKeys: (string | undefined)[] | undefined;
+  for (let i = 0; i < records.length; i++) {
+    const record = records[i]!;
+    const key = record.partitionKey;
+    let keyBytes: number;
+    if (isPlainKey(key)) keyBytes = key.length + 2;
+    else {
+      const json = JSON.stringify(key);
+      (escapedKeys ??= new Array<string | undefined>(records.length))[i] = json;
+      keyBytes = Buffer.byteLength(json, "utf8");
+    }
+    size += RECORD_FIXED_BYTES + base64Length(record.data.length) + keyBytes;
+  }
+
+  // Pass 2: write.
+  const out = Buffer.allocUnsafe(size);
+  let p = copy(OPEN, out, 0);
+  let baseSecond = -1;
+  let digits: SequenceDigits = sequenceDigits(sequenceBase(read.creationSeconds, read.shardIndex, 0));
+  let lastArrivalMs = -1;
+  let arrival = "";
+  for (let i = 0; i < records.length; i++) {
+    const record = records[i]!;
+    if (i > 0) out[p++] = COMMA;
+    p = copy(RECORD_SEQUENCE, out, p);
+    const arrivalMs = record.arrivalMs;
+    const second = Math.floor(arrivalMs / 1000);
+    if (second !== baseSecond) {
+      digits = sequenceDigits(sequenceBase(read.creationSeconds, read.shardIndex, second));
+      baseSecond = second;
+    }
+    p = writeSequenceNumber(out, p, digits, record.offset);
+    p = copy(RECORD_ARRIVAL, out, p);
+    if (arrivalMs !== lastArrivalMs) {
+      arrival = String(arrivalMs / 1000);
+      lastArrivalMs = arrivalMs;
+    }
+    p = writeAscii(out, p, arrival);
+    p = copy(RECORD_DATA, out, p);
+    p = writeBase64(out, p, record.data);
+    p = copy(RECORD_KEY, out, p);
+    const escaped = escapedKeys?.[i];
+    if (escaped !== undefined) p += out.write(escaped, p, "utf8");
+    else {
+      out[p++] = QUOTE;
+      p = writeAscii(out, p, record.partitionKey);
+      out[p++] = QUOTE;
+    }
+    p = copy((record.flags & RECORD_FLAG_KMS) !== 0 ? RECORD_KMS : RECORD_NONE, out, p);
+  }
+  out[p++] = CLOSE_ARRAY;
+  p = copy(tail, out, p);
+  return p === out.length ? out : out.subarray(0, p);
+}
+
+/** `,"MillisBehindLatest":…,"NextShardIterator":…,"ChildShards":…}` from the generic encoder (once per call). */
+function encodeTail(read: StoredGetRecordsResult): Buffer {
+  const rest: Record<string, unknown> = { MillisBehindLatest: read.millisBehindLatest };
+  if (read.nextShardIterator !== undefined) rest.NextShardIterator = read.nextShardIterator;
+  if (read.childShards) rest.ChildShards = read.childShards.map(toWireChildShard);
+  const json = encodeJson(rest);
+  json[0] = COMMA; // `{"MillisBehindLatest"…` continues the Records object
+  return json;
+}
+
+function copy(source: Uint8Array, target: Buffer, at: number): number {
+  const n = source.length;
+  if (n < 32) {
+    for (let i = 0; i < n; i++) target[at + i] = source[i]!;
+    return at + n;
+  }
+  target.set(source, at);
+  return at + n;
+}
+
+function writeAscii(target: Buffer, at: number, text: string): number {
+  const n = text.length;
+  if (n < 32) {
+    for (let i = 0; i < n; i++) target[at + i] = text.charCodeAt(i);
+    return at + n;
+  }
+  return at + target.write(text, at, "latin1");
+}
+
+function writeBase64(target: Buffer, at: number, data: Uint8Array): number {
+  const n = data.length;
+  if (n >= NATIVE_BASE64_BYTES_MIN) {
+    const bytes = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, n);
+    return at + target.write(bytes.toString("base64"), at, "latin1");
+  }
+  let p = at;
+  const whole = n - (n % 3);
+  const pairs = BASE64_PAIRS;
+  for (let i = 0; i < whole; i += 3) {
+    const v = (data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!;
+    const hi = (v >> 12) << 1;
+    const lo = (v & 0xfff) << 1;
+    target[p] = pairs[hi]!;
+    target[p + 1] = pairs[hi + 1]!;
+    target[p + 2] = pairs[lo]!;
+    target[p + 3] = pairs[lo + 1]!;
+    p += 4;
+  }
+  const left = n - whole;
+  if (left === 1) {
+    const v = data[whole]!;
+    target[p] = BASE64_ALPHABET.charCodeAt(v >> 2);
+    target[p + 1] = BASE64_ALPHABET.charCodeAt((v & 3) << 4);
+    target[p + 2] = 0x3d;
+    target[p + 3] = 0x3d;
+    p += 4;
+  } else if (left === 2) {
+    const v = (data[whole]! << 8) | data[whole + 1]!;
+    target[p] = BASE64_ALPHABET.charCodeAt(v >> 10);
+    target[p + 1] = BASE64_ALPHABET.charCodeAt((v >> 4) & 63);
+    target[p + 2] = BASE64_ALPHABET.charCodeAt((v & 15) << 2);
+    target[p + 3] = 0x3d;
+    p += 4;
+  }
+  return p;
+}
