@@ -3,7 +3,7 @@
  * the parser must accept their comments, quoting, bare SELECTs and comma joins.
  */
 import { describe, expect, it } from "vitest";
-import { compileApplication, type InputSchemaDescriptor } from "../src/analytics/sql/engine.js";
+import { compileApplication, withImplicitSourceColumns, type InputSchemaDescriptor } from "../src/analytics/sql/engine.js";
 import type { Row } from "../src/analytics/sql/scope.js";
 import { isRowtimeOrdered } from "../src/analytics/sql/testing.js";
 
@@ -246,5 +246,51 @@ describe("AWS guide tumbling examples", () => {
       "DESTINATION_SQL_STREAM",
     );
     expect(out).toEqual([["AMZN", 10, 12, T0 + 60_000]]);
+  });
+});
+
+describe("the two-window pattern on APPROXIMATE_ARRIVAL_TIME (reference §4)", () => {
+  it("groups on ROWTIME to emit and on the arrival minute as the bucket; a later pump merges the partial counts", () => {
+    const sql = `
+      CREATE OR REPLACE STREAM "CALC_COUNT_SQL_STREAM" (TICKER VARCHAR(4), TRADETIME TIMESTAMP, TICKERCOUNT DOUBLE);
+      CREATE OR REPLACE STREAM "DESTINATION_SQL_STREAM" (TICKER VARCHAR(4), TRADETIME TIMESTAMP, TICKERCOUNT DOUBLE);
+      CREATE PUMP "CALC_COUNT_SQL_PUMP_001" AS
+        INSERT INTO "CALC_COUNT_SQL_STREAM" ("TICKER", "TRADETIME", "TICKERCOUNT")
+        SELECT STREAM "TICKER_SYMBOL",
+               STEP("SOURCE_SQL_STREAM_001"."APPROXIMATE_ARRIVAL_TIME" BY INTERVAL '1' MINUTE) AS "TradeTime",
+               COUNT(*) AS "TickerCount"
+        FROM "SOURCE_SQL_STREAM_001"
+        GROUP BY STEP("SOURCE_SQL_STREAM_001".ROWTIME BY INTERVAL '1' MINUTE),
+                 STEP("SOURCE_SQL_STREAM_001"."APPROXIMATE_ARRIVAL_TIME" BY INTERVAL '1' MINUTE),
+                 TICKER_SYMBOL;
+      CREATE PUMP "AGGREGATED_SQL_PUMP" AS
+        INSERT INTO "DESTINATION_SQL_STREAM" ("TICKER", "TRADETIME", "TICKERCOUNT")
+        SELECT STREAM "TICKER", "TRADETIME", SUM("TICKERCOUNT") OVER W1 AS "TICKERCOUNT"
+        FROM "CALC_COUNT_SQL_STREAM"
+        WINDOW W1 AS (PARTITION BY "TRADETIME" RANGE INTERVAL '10' MINUTE PRECEDING);`;
+    const inputs: InputSchemaDescriptor[] = [{ name: "SOURCE_SQL_STREAM_001", columns: withImplicitSourceColumns([{ name: "TICKER_SYMBOL", type: "VARCHAR(4)" }]) }];
+    const ts = (s: string): number => Date.parse(`2026-01-01T${s}Z`);
+    // [ticker, APPROXIMATE_ARRIVAL_TIME, SHARD_ID] entering at ROWTIME; the 10:59:50 record is late.
+    const out = run(
+      sql,
+      inputs,
+      (push) => {
+        push("SOURCE_SQL_STREAM_001", [["AMZN", ts("11:00:05"), "shardId-000000000000"]], ts("11:00:10"));
+        push("SOURCE_SQL_STREAM_001", [["AMZN", ts("10:59:50"), "shardId-000000000001"]], ts("11:00:20"));
+        push("SOURCE_SQL_STREAM_001", [["AMZN", ts("11:00:35"), "shardId-000000000000"]], ts("11:00:40"));
+        push("SOURCE_SQL_STREAM_001", [["AMZN", ts("11:00:59"), "shardId-000000000000"]], ts("11:01:10"));
+      },
+      "DESTINATION_SQL_STREAM",
+    );
+    expect(out.map((r) => JSON.stringify(r)).sort()).toEqual(
+      [
+        ["AMZN", ts("11:00:00"), 2, ts("11:01:00")],
+        ["AMZN", ts("10:59:00"), 1, ts("11:01:00")],
+        // The 11:00:59 record entered in the next ROWTIME minute: a partial count, merged by the sliding SUM.
+        ["AMZN", ts("11:00:00"), 3, ts("11:02:00")],
+      ]
+        .map((r) => JSON.stringify(r))
+        .sort(),
+    );
   });
 });
