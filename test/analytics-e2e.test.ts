@@ -215,7 +215,8 @@ CREATE OR REPLACE PUMP "STAR_PUMP" AS INSERT INTO "STAR" SELECT STREAM * FROM "S
       }),
     );
     clock.set(T0 + 2_500);
-    await kinesis.send(new PutRecordsCommand({ StreamName: source, Records: [{ PartitionKey: "c", ExplicitHashKey: "0", Data: Buffer.from(JSON.stringify({ ticker: "MSFT", price: 5, trade: { qty: 6 } })) }] }));
+    // Not ASCII: the worker decodes this shard's batch record by record rather than slicing one decoded text.
+    await kinesis.send(new PutRecordsCommand({ StreamName: source, Records: [{ PartitionKey: "c", ExplicitHashKey: "0", Data: Buffer.from(JSON.stringify({ ticker: "MßFT", price: 5, trade: { qty: 6 } })) }] }));
 
     await start(analytics, name, "TRIM_HORIZON");
     await waitUntil(async () => {
@@ -228,14 +229,14 @@ CREATE OR REPLACE PUMP "STAR_PUMP" AS INSERT INTO "STAR" SELECT STREAM * FROM "S
       [
         { TICKER: "AMZN", ARRIVED: "2026-01-01 00:00:01.000", SHARD: "shardId-000000000000", LAG_MS: 0 },
         { TICKER: "AAPL", ARRIVED: "2026-01-01 00:00:01.000", SHARD: "shardId-000000000001", LAG_MS: 0 },
-        { TICKER: "MSFT", ARRIVED: "2026-01-01 00:00:02.500", SHARD: "shardId-000000000000", LAG_MS: 0 },
+        { TICKER: "MßFT", ARRIVED: "2026-01-01 00:00:02.500", SHARD: "shardId-000000000000", LAG_MS: 0 },
       ].sort(byKey),
     );
     expect((await readJson(kinesis, star)).sort(byKey)).toEqual(
       [
         { TICKER: "AMZN", PRICE: 1, QTY: 2 },
         { TICKER: "AAPL", PRICE: 3, QTY: 4 },
-        { TICKER: "MSFT", PRICE: 5, QTY: 6 },
+        { TICKER: "MßFT", PRICE: 5, QTY: 6 },
       ].sort(byKey),
     );
     await stop(analytics, name);
