@@ -3,8 +3,10 @@ import type { PutRecordsInput, PutRecordsOutput, PutRecordsResultEntry } from ".
 import type { RecordEntry } from "../engine/model.js";
 import { checkExplicitHashKey, checkRecordSize, checkRequestSize, recordBytes } from "./record-rules.js";
 import { putRecordsWithFaults } from "../admin/entry-faults.js";
+import type { EncodedResult } from "../../server/service.js";
+import { encodePutRecordsJson } from "./encode-put-records.js";
 
-export const PutRecords = kinesisOperation<PutRecordsInput>("PutRecords", async (input, ctx, deps): Promise<PutRecordsOutput> => {
+export const PutRecords = kinesisOperation<PutRecordsInput>("PutRecords", async (input, ctx, deps): Promise<PutRecordsOutput | EncodedResult> => {
   const stream = streamOf(deps, ctx, input);
   const entries: RecordEntry[] = new Array(input.Records.length);
   let totalBytes = 0;
@@ -20,15 +22,17 @@ export const PutRecords = kinesisOperation<PutRecordsInput>("PutRecords", async 
   checkRequestSize(totalBytes);
   const results = await putRecordsWithFaults(deps.faults, deps.streams.records, stream, entries);
   let failed = 0;
+  for (let i = 0; i < results.length; i++) if (!results[i]!.ok) failed++;
+  if (ctx.codec === "json") {
+    // Written straight into one buffer; the same bytes the generic encoder makes of the output below.
+    return { kind: "encoded", codec: "json", body: encodePutRecordsJson(failed, results, stream.meta.encryptionType) };
+  }
   const records: PutRecordsResultEntry[] = new Array(results.length);
   for (let i = 0; i < results.length; i++) {
     const result = results[i]!;
-    if (result.ok) {
-      records[i] = { SequenceNumber: result.sequenceNumber, ShardId: result.shardId };
-    } else {
-      failed++;
-      records[i] = { ErrorCode: result.errorCode, ErrorMessage: result.errorMessage };
-    }
+    records[i] = result.ok
+      ? { SequenceNumber: result.sequenceNumber, ShardId: result.shardId }
+      : { ErrorCode: result.errorCode, ErrorMessage: result.errorMessage };
   }
   return { FailedRecordCount: failed, Records: records, EncryptionType: stream.meta.encryptionType };
 });
