@@ -166,6 +166,9 @@ async function fill(dir: string, gb: number, rss: number[]): Promise<void> {
       }
     }),
   );
+  // What a server holding the backend open keeps after the writes (tail cache, pools, heap).
+  rss.push(process.memoryUsage().rss);
+  if (process.env.BENCH_MEMORY_DETAIL) console.log(process.memoryUsage());
   await backend.close();
 }
 
@@ -195,7 +198,7 @@ async function startupBench(root: string): Promise<void> {
   const dir = await mkdtemp(join(root, "startup-"));
   const steps = [GB / 4, GB / 4, GB / 2];
   let stored = 0;
-  row("GB stored", "segments", "open backend ms", "open shards ms (clean)", "open shards ms (after crash)", "RSS MiB while writing (min-max)");
+  row("GB stored", "segments", "open backend ms", "open shards ms (clean)", "open shards ms (after crash)", "RSS MiB while writing (min-max)", "RSS MiB after");
   for (const step of steps) {
     const rss: number[] = [];
     await fill(dir, step, rss);
@@ -207,7 +210,7 @@ async function startupBench(root: string): Promise<void> {
     }
     const clean = await startupOnce(dir, false);
     const crashed = await startupOnce(dir, true);
-    row(stored, segments, clean.openMs, clean.shardsMs, crashed.shardsMs, `${fmt(Math.min(...rss) / MIB)}-${fmt(Math.max(...rss) / MIB)}`);
+    row(stored, segments, clean.openMs, clean.shardsMs, crashed.shardsMs, `${fmt(Math.min(...rss) / MIB)}-${fmt(Math.max(...rss) / MIB)}`, (rss.at(-1) ?? 0) / MIB);
   }
   await rm(dir, { recursive: true, force: true });
 }

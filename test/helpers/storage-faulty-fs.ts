@@ -53,7 +53,12 @@ export class FaultyFileSystem implements FileSystem {
     }
     throw errno("ENOSPC");
   }
-  read = nodeFileSystem.read;
+  /** read() calls, i.e. reads served from disk rather than from the tail cache. */
+  reads = 0;
+  read = (fd: number, buffer: Uint8Array, offset: number, length: number, position: number): Promise<number> => {
+    this.reads++;
+    return nodeFileSystem.read(fd, buffer, offset, length, position);
+  };
   fdatasync(fd: number): Promise<void> {
     this.fdatasyncCalls++;
     if (this.fsyncError) return Promise.reject(errno(this.fsyncError));
