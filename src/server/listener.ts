@@ -77,10 +77,18 @@ export class Listener {
 
     this.http2 = createHttp2Server({
       maxSessionMemory: 64, // MiB; the default of 10 is too small for many concurrent 10 MiB PutRecords
-      settings: { maxConcurrentStreams: HTTP2_CONCURRENT_STREAMS_MAX, maxHeaderListSize: REQUEST_HEADER_BYTES_MAX },
+      settings: {
+        maxConcurrentStreams: HTTP2_CONCURRENT_STREAMS_MAX,
+        maxHeaderListSize: REQUEST_HEADER_BYTES_MAX,
+        // Node's default stream window (64 KiB) is smaller than one PutRecords body of 500 × 100 B
+        // (~89 KB): every request then waited a WINDOW_UPDATE round trip and the server sat idle.
+        initialWindowSize: HTTP2_STREAM_WINDOW_BYTES,
+      },
     });
     this.http2.on("stream", options.onHttp2Stream);
     this.http2.on("session", (session: Http2Session) => {
+      // The connection window is not a SETTINGS value; it is raised by a WINDOW_UPDATE once the session is up.
+      if (session.socket !== undefined && !session.destroyed) raiseConnectionWindow(session);
       this.sessions.add(session);
       session.once("close", () => this.sessions.delete(session));
       session.on("error", (error: Error) => this.logger.debug("http2 session error", { error }));
@@ -219,6 +227,19 @@ function classify(bytes: Buffer): "h2c" | "tls" | "http1" | undefined {
   const n = Math.min(bytes.length, CONNECTION_SNIFF_BYTES);
   if (H2_PREFACE.compare(bytes, 0, n, 0, n) !== 0) return "http1";
   return n === CONNECTION_SNIFF_BYTES ? "h2c" : undefined;
+}
+
+/** Stream window advertised in SETTINGS: several concurrent PutRecords bodies flow without waiting. */
+const HTTP2_STREAM_WINDOW_BYTES = 1024 * 1024;
+/** Connection window (all streams of a session together). */
+const HTTP2_CONNECTION_WINDOW_BYTES = 8 * 1024 * 1024;
+
+function raiseConnectionWindow(session: Http2Session): void {
+  try {
+    session.setLocalWindowSize(HTTP2_CONNECTION_WINDOW_BYTES);
+  } catch {
+    // The session closed before its first frames; nothing to raise.
+  }
 }
 
 function ignoreSocketError(): void {}
