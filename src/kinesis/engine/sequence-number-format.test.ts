@@ -43,6 +43,22 @@ describe("sequence numbers formatted without BigInt", () => {
     }
   });
 
+  it("match when the counter carries into the cached upper digits", () => {
+    // Bases whose digits 35..41 (limb 5) are near 10⁷ - 1, so that adding counter·2⁸⁰ carries past them.
+    const next = random(99);
+    let carried = 0;
+    for (let i = 0; carried < 200 && i < 2_000_000; i++) {
+      const base = (BigInt(Math.floor(next() * 2 ** 41)) << 144n) | BigInt(Math.floor(next() * 2 ** 50));
+      const limb5 = (base / 10n ** 35n) % 10n ** 7n;
+      if (limb5 < 9_800_000n) continue;
+      carried++;
+      for (const offset of [0, 10_000_000, 99_999_999_999_999, 2 ** 52, 2 ** 53 - 2, Math.floor(next() * 2 ** 53)]) {
+        expect(sequenceNumberAt(base, offset)).toBe(sequenceNumberAtBigInt(base, offset));
+      }
+    }
+    expect(carried).toBe(200);
+  });
+
   it("writes the same digits into a buffer at any position", () => {
     const base = sequenceBase(1_700_000_000, 7, 1_700_000_500);
     const buffer = Buffer.alloc(100, 0x20);

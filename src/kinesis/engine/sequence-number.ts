@@ -75,8 +75,15 @@ const ZERO = 0x30;
 /** "00".."99" as ASCII byte pairs. */
 const DIGIT_PAIRS = Uint8Array.from(Array.from({ length: 100 }, (_, n) => [ZERO + Math.floor(n / 10), ZERO + (n % 10)]).flat());
 
-/** A base's decimal limbs, least significant first. */
-export type SequenceDigits = Float64Array;
+/**
+ * A base in decimal: its limbs (least significant first) and, as ASCII, the digits of limbs 6 and up,
+ * which a counter below 10¹⁴ changes only through a rare carry.
+ */
+export interface SequenceDigits {
+  readonly limbs: Float64Array;
+  /** Empty when those limbs are all zero (never for real sequence numbers, whose top bits are set). */
+  readonly head: Uint8Array;
+}
 
 function limbsOf(value: bigint): Float64Array {
   const limbs = new Float64Array(LIMB_COUNT);
@@ -90,6 +97,13 @@ function limbsOf(value: bigint): Float64Array {
   return limbs;
 }
 
+function digitsOf(base: bigint): SequenceDigits {
+  const limbs = limbsOf(base);
+  // Limbs 6..8 together stay below 2⁵³, so one Number holds them exactly.
+  const upper = limbs[8]! * LIMB * LIMB + limbs[7]! * LIMB + limbs[6]!;
+  return { limbs, head: upper === 0 ? new Uint8Array(0) : Buffer.from(String(upper), "latin1") };
+}
+
 const UNIT = limbsOf(1n << COUNTER_SHIFT); // 2⁸⁰: four limbs
 const U0 = UNIT[0]!;
 const U1 = UNIT[1]!;
@@ -98,17 +112,17 @@ const U3 = UNIT[3]!;
 
 const digitsCache = new Map<bigint, SequenceDigits>();
 let lastBase = -1n;
-let lastDigits: SequenceDigits = new Float64Array(LIMB_COUNT);
-const limbs = new Float64Array(LIMB_COUNT);
+let lastDigits: SequenceDigits = digitsOf(0n);
+const sum = new Float64Array(LIMB_COUNT);
 const scratch = Buffer.allocUnsafe(SEQUENCE_DIGITS_MAX);
 
-/** The decimal limbs of a base from sequenceBase (cached). */
+/** The decimal form of a base from sequenceBase (cached). */
 export function sequenceDigits(base: bigint): SequenceDigits {
   if (base === lastBase) return lastDigits;
   let digits = digitsCache.get(base);
   if (digits === undefined) {
     if (digitsCache.size >= DIGITS_CACHE_ENTRIES_MAX) digitsCache.clear();
-    digits = limbsOf(base);
+    digits = digitsOf(base);
     digitsCache.set(base, digits);
   }
   lastBase = base;
@@ -117,51 +131,86 @@ export function sequenceDigits(base: bigint): SequenceDigits {
 }
 
 /** The decimal digits of a sequence number's value, in ASCII, written at `at`; returns the end. */
-export function writeSequenceNumber(target: Uint8Array, at: number, base: SequenceDigits, offset: number): number {
+export function writeSequenceNumber(target: Uint8Array, at: number, digits: SequenceDigits, offset: number): number {
   // Quotients by 10⁷ below 2⁵³ are never rounded up to the next integer (their fractional part is at
   // least 10⁻⁷ from it, far above the rounding error), so floor(x / 10⁷) is exact.
+  const base = digits.limbs;
   const counter = offset + 1;
   const high = Math.floor(counter / LIMB);
   const c0 = counter - high * LIMB;
   const c2 = Math.floor(high / LIMB);
   const c1 = high - c2 * LIMB;
-  const sum = limbs;
-  sum[0] = base[0]! + c0 * U0;
-  sum[1] = base[1]! + c0 * U1 + c1 * U0;
-  sum[2] = base[2]! + c0 * U2 + c1 * U1 + c2 * U0;
-  sum[3] = base[3]! + c0 * U3 + c1 * U2 + c2 * U1;
-  sum[4] = base[4]! + c1 * U3 + c2 * U2;
-  sum[5] = base[5]! + c2 * U3;
-  sum[6] = base[6]!;
-  sum[7] = base[7]!;
-  sum[8] = base[8]!;
-  let carry = 0;
+  let t = base[0]! + c0 * U0;
+  let carry = Math.floor(t / LIMB);
+  const l0 = t - carry * LIMB;
+  t = base[1]! + c0 * U1 + c1 * U0 + carry;
+  carry = Math.floor(t / LIMB);
+  const l1 = t - carry * LIMB;
+  t = base[2]! + c0 * U2 + c1 * U1 + c2 * U0 + carry;
+  carry = Math.floor(t / LIMB);
+  const l2 = t - carry * LIMB;
+  t = base[3]! + c0 * U3 + c1 * U2 + c2 * U1 + carry;
+  carry = Math.floor(t / LIMB);
+  const l3 = t - carry * LIMB;
+  t = base[4]! + c1 * U3 + c2 * U2 + carry;
+  carry = Math.floor(t / LIMB);
+  const l4 = t - carry * LIMB;
+  t = base[5]! + c2 * U3 + carry;
+  carry = Math.floor(t / LIMB);
+  const l5 = t - carry * LIMB;
+  const head = digits.head;
+  if (carry !== 0 || head.length === 0) return writeSequenceNumberSlow(target, at, base, [l0, l1, l2, l3, l4, l5], carry);
+  // The head as cached, then six limbs of seven digits each, filled from the right.
+  const n = head.length;
+  for (let i = 0; i < n; i++) target[at + i] = head[i]!;
+  const end = at + n + 6 * LIMB_DIGITS;
+  let p = writeLimb(target, end, l0);
+  p = writeLimb(target, p, l1);
+  p = writeLimb(target, p, l2);
+  p = writeLimb(target, p, l3);
+  p = writeLimb(target, p, l4);
+  writeLimb(target, p, l5);
+  return end;
+}
+
+/** Seven digits of a limb, zero-padded, ending before `end` (three pairs from a table and one digit). */
+function writeLimb(target: Uint8Array, end: number, value: number): number {
+  let limb = value | 0;
+  let q = (limb / 100) | 0;
+  let r = (limb - q * 100) << 1;
+  target[end - 1] = DIGIT_PAIRS[r + 1]!;
+  target[end - 2] = DIGIT_PAIRS[r]!;
+  limb = q;
+  q = (limb / 100) | 0;
+  r = (limb - q * 100) << 1;
+  target[end - 3] = DIGIT_PAIRS[r + 1]!;
+  target[end - 4] = DIGIT_PAIRS[r]!;
+  limb = q;
+  q = (limb / 100) | 0;
+  r = (limb - q * 100) << 1;
+  target[end - 5] = DIGIT_PAIRS[r + 1]!;
+  target[end - 6] = DIGIT_PAIRS[r]!;
+  target[end - 7] = ZERO + q;
+  return end - LIMB_DIGITS;
+}
+
+/** The general route: a carry into limb 6, or a base too small to have a head (tests of the layout). */
+function writeSequenceNumberSlow(target: Uint8Array, at: number, base: Float64Array, low: readonly number[], carryIn: number): number {
+  for (let i = 0; i < 6; i++) sum[i] = low[i]!;
+  let carry = carryIn;
   let top = 0;
-  for (let i = 0; i < LIMB_COUNT; i++) {
-    const t = sum[i]! + carry;
+  for (let i = 6; i < LIMB_COUNT; i++) {
+    const t = base[i]! + carry;
     carry = Math.floor(t / LIMB);
-    const limb = t - carry * LIMB;
-    sum[i] = limb;
-    if (limb !== 0) top = i;
+    sum[i] = t - carry * LIMB;
   }
-  // The top limb without leading zeros, the others as seven digits each (three pairs from a table and
-  // one digit); filled from the right.
+  for (let i = 0; i < LIMB_COUNT; i++) if (sum[i] !== 0) top = i;
   let topValue = sum[top]! | 0;
   let topDigits = 1;
   for (let bound = 10; topValue >= bound; bound *= 10) topDigits++;
   const end = at + topDigits + top * LIMB_DIGITS;
   let p = end;
-  for (let i = 0; i < top; i++) {
-    let limb = sum[i]! | 0;
-    for (let pair = 0; pair < 3; pair++) {
-      const q = (limb / 100) | 0;
-      const r = (limb - q * 100) << 1;
-      target[--p] = DIGIT_PAIRS[r + 1]!;
-      target[--p] = DIGIT_PAIRS[r]!;
-      limb = q;
-    }
-    target[--p] = ZERO + limb;
-  }
+  for (let i = 0; i < top; i++) p = writeLimb(target, p, sum[i]!);
   while (p > at) {
     const q = (topValue / 10) | 0;
     target[--p] = ZERO + topValue - q * 10;
