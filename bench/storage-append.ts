@@ -3,6 +3,8 @@
  * data stored, and resident memory while writing.
  *
  *   node --import tsx bench/storage-append.ts [--gb 1] [--seconds 3] [--dir /tmp/x] [--only append|latency|startup]
+ *
+ * BENCH_MEMORY_DETAIL=1 also prints process.memoryUsage() after each fill (heap vs array buffers vs RSS).
  */
 import { mkdtemp, readdir, rm, unlink } from "node:fs/promises";
 import { tmpdir } from "node:os";
