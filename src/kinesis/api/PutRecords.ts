@@ -1,12 +1,13 @@
-import { kinesisOperation, streamOf } from "./kinesis-operation.js";
+import { kinesisOperation, streamOf, type KinesisOperationFactory } from "./kinesis-operation.js";
+import type { FlatJsonOperation, FlatJsonShape } from "../../server/protocol/flat-json.js";
 import type { PutRecordsInput, PutRecordsOutput, PutRecordsResultEntry } from "./generated/types.js";
 import type { RecordEntry } from "../engine/model.js";
 import { checkExplicitHashKey, checkRecordSize, checkRequestSize, recordBytes } from "./record-rules.js";
 import { putRecordsWithFaults } from "../admin/entry-faults.js";
-import type { EncodedResult } from "../../server/service.js";
+import type { EncodedResult, Operation } from "../../server/service.js";
 import { encodePutRecordsJson } from "./encode-put-records.js";
 
-export const PutRecords = kinesisOperation<PutRecordsInput>("PutRecords", async (input, ctx, deps): Promise<PutRecordsOutput | EncodedResult> => {
+const putRecords = kinesisOperation<PutRecordsInput>("PutRecords", async (input, ctx, deps): Promise<PutRecordsOutput | EncodedResult> => {
   const stream = streamOf(deps, ctx, input);
   const entries: RecordEntry[] = new Array(input.Records.length);
   let totalBytes = 0;
@@ -36,3 +37,16 @@ export const PutRecords = kinesisOperation<PutRecordsInput>("PutRecords", async 
   }
   return { FailedRecordCount: failed, Records: records, EncryptionType: stream.meta.encryptionType };
 });
+
+/** The request bodies SDKs send, scanned as bytes (src/server/protocol/flat-json.ts); anything else is parsed as usual. */
+const PUT_RECORDS_BODY: FlatJsonShape = {
+  strings: new Set(["StreamName", "StreamARN"]),
+  listName: "Records",
+  itemStrings: new Set(["PartitionKey", "ExplicitHashKey"]),
+  itemBlobs: new Set(["Data"]),
+};
+
+export const PutRecords: KinesisOperationFactory = (deps) => {
+  const operation: Operation & FlatJsonOperation = { ...putRecords(deps), flatJsonShape: PUT_RECORDS_BODY };
+  return operation;
+};

@@ -12,6 +12,7 @@ import type { HttpExchange } from "../http-exchange.js";
 import type { Codec, Operation, OperationResult, RequestContext, Service } from "../service.js";
 import { AMZ_CBOR_1_1, classifyContentType, decodePayload, encodePayload, PLAIN_JSON, type RequestContentType } from "./codecs.js";
 import { EVENT_STREAM_CONTENT_TYPE, EventStreamWriter } from "./event-stream.js";
+import { scanFlatJson, type FlatJsonOperation } from "./flat-json.js";
 import { checkSigV4Form, type Authenticator, type Identity } from "./sigv4-form.js";
 
 const CORS_EXPOSE_HEADERS = "x-amzn-RequestId,x-amzn-ErrorType,x-amz-request-id,x-amz-id-2,x-amzn-ErrorMessage,Date";
@@ -87,7 +88,10 @@ export class AwsRpcProtocol {
     const codec = contentType.kind;
     let input: unknown;
     try {
-      input = decodePayload(codec, body);
+      // Operations with large, simply shaped bodies (PutRecords) may offer a byte-level scan; it declines
+      // (undefined) anything outside its subset, which then takes the ordinary route.
+      const flatShape = codec === "json" ? (target.operation as Partial<FlatJsonOperation> | undefined)?.flatJsonShape : undefined;
+      input = (flatShape !== undefined ? scanFlatJson(body, flatShape) : undefined) ?? decodePayload(codec, body);
     } catch {
       return respondError(exchange, headers, codec, contentType.mediaType, 400, "SerializationException", undefined);
     }
