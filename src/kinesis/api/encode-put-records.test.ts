@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { encodeJson } from "../../server/protocol/json.js";
 import type { PutEntryResult } from "../engine/model.js";
-import { sequenceBase, sequenceNumberAt } from "../engine/sequence-number.js";
+import { AcceptedRecord, sequenceBase, sequenceDigits, sequenceNumberAt } from "../engine/sequence-number.js";
 import { encodePutRecordsJson } from "./encode-put-records.js";
 
 function generic(results: PutEntryResult[], encryptionType: string | undefined): string {
@@ -40,5 +40,19 @@ describe("PutRecords direct JSON writer", () => {
         expect(JSON.parse(direct(results, encryption))).toEqual(JSON.parse(generic(results, encryption)));
       }
     }
+  });
+
+  it("writes AcceptedRecords' digits directly, the same as their formatted sequence numbers", () => {
+    const bases = [sequenceBase(1_700_000_000, 0, 1_764_000_000), sequenceBase(1_700_000_000, 1, 1_764_000_001), sequenceBase(0, 0, 0)];
+    const results: PutEntryResult[] = Array.from({ length: 300 }, (_, i) =>
+      i % 13 === 0
+        ? { ok: false, errorCode: "InternalFailure", errorMessage: "Internal service failure." }
+        : new AcceptedRecord(`shardId-00000000000${i % 3}`, sequenceDigits(bases[i % 3]!), i * 7_777_777_777),
+    );
+    const formatted = results.map((r) => (r.ok ? { ok: true as const, shardId: r.shardId, sequenceNumber: r.sequenceNumber } : r));
+    expect(direct(results, "NONE")).toBe(generic(formatted, "NONE"));
+    const first = results[1] as AcceptedRecord;
+    expect(first.sequenceNumber).toBe(sequenceNumberAt(bases[1]!, first.offset));
+    expect(JSON.parse(JSON.stringify(first))).toEqual({ ok: true, shardId: first.shardId, sequenceNumber: first.sequenceNumber });
   });
 });

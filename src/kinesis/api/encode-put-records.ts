@@ -4,6 +4,9 @@
  * The bytes are exactly the generic encoder's for `{ FailedRecordCount, Records, EncryptionType }`.
  */
 import type { PutEntryResult } from "../engine/model.js";
+import { AcceptedRecord, writeSequenceNumber } from "../engine/sequence-number.js";
+
+const SEQUENCE_DIGITS_MAX = 57;
 
 const OPEN = '{"FailedRecordCount":';
 const RECORDS = ',"Records":[';
@@ -33,15 +36,16 @@ function shardSuffix(shardId: string): Buffer {
 }
 
 export function encodePutRecordsJson(failedRecordCount: number, results: readonly PutEntryResult[], encryptionType: string | undefined): Buffer {
-  // Pass 1: the exact size.
+  // Pass 1: the size (exact but for sequence numbers still to be formatted, counted at their maximum).
   const failed = String(failedRecordCount);
   let size = OPEN.length + failed.length + RECORDS.length + CLOSE_RECORDS.length + 1;
   let escaped: (string | undefined)[] | undefined;
   for (let i = 0; i < results.length; i++) {
     const result = results[i]!;
     if (result.ok) {
-      // A sequence number is digits only.
-      size += SEQUENCE.length + result.sequenceNumber.length + shardSuffix(result.shardId).length;
+      // A sequence number is digits only; AcceptedRecords have not formatted theirs yet (at most 57 digits).
+      const digits = result instanceof AcceptedRecord ? SEQUENCE_DIGITS_MAX : result.sequenceNumber.length;
+      size += SEQUENCE.length + digits + shardSuffix(result.shardId).length;
     } else {
       const json = ERROR_CODE + JSON.stringify(result.errorCode) + ERROR_MESSAGE + JSON.stringify(result.errorMessage) + "}";
       (escaped ??= new Array<string | undefined>(results.length))[i] = json;
@@ -62,7 +66,7 @@ export function encodePutRecordsJson(failedRecordCount: number, results: readonl
     if (i > 0) out[p++] = COMMA;
     if (result.ok) {
       p = copy(SEQUENCE_BYTES, out, p);
-      p = writeAscii(out, p, result.sequenceNumber);
+      p = result instanceof AcceptedRecord ? writeSequenceNumber(out, p, result.digits, result.offset) : writeAscii(out, p, result.sequenceNumber);
       p = copy(shardSuffix(result.shardId), out, p);
     } else {
       p += out.write(escaped![i]!, p, "utf8");

@@ -3,7 +3,7 @@ import { StorageError, type AppendRecord, type StoredRecord } from "../../storag
 import { StreamsError, invalidArgument, notFound } from "./errors.js";
 import { recordsBytes } from "./limits/engine-guards.js";
 import type { ChildShard, PutEntryResult, ReadRecord, RecordEntry, StartingPosition } from "./model.js";
-import { decodeSequenceNumber, offsetOfSequenceNumber, sequenceBase, sequenceNumberAt } from "./sequence-number.js";
+import { AcceptedRecord, decodeSequenceNumber, offsetOfSequenceNumber, sequenceBase, sequenceDigits, sequenceNumberAt } from "./sequence-number.js";
 import type { ShardRuntime } from "./shard-runtime.js";
 import type { IteratorPosition } from "./shard-iterator.js";
 import type { StreamRuntime } from "./stream-runtime.js";
@@ -181,7 +181,8 @@ export class RecordsPlane {
       if (first instanceof Error) {
         results[i] = { ok: false, errorCode: "InternalFailure", errorMessage: "Internal service failure." };
       } else {
-        results[i] = { ok: true, shardId: shard.shardId, sequenceNumber: sequenceNumberAt(shard.sequenceBaseAt(arrivalSeconds), first + indexInGroup[i]!) };
+        // The sequence number is formatted when read (or written straight into a response: encode-put-records).
+        results[i] = new AcceptedRecord(shard.shardId, sequenceDigits(shard.sequenceBaseAt(arrivalSeconds)), first + indexInGroup[i]!);
       }
     }
     return results;

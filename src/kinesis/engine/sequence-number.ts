@@ -116,18 +116,58 @@ let lastDigits: SequenceDigits = digitsOf(0n);
 const sum = new Float64Array(LIMB_COUNT);
 const scratch = Buffer.allocUnsafe(SEQUENCE_DIGITS_MAX);
 
+/** Recently used bases, scanned before the Map: a PutRecords batch alternates between a few shards' bases. */
+const RECENT_BASES = 8;
+const recentBases: bigint[] = new Array<bigint>(RECENT_BASES).fill(-1n);
+const recentDigits: SequenceDigits[] = new Array<SequenceDigits>(RECENT_BASES).fill(lastDigits);
+let recentNext = 0;
+
 /** The decimal form of a base from sequenceBase (cached). */
 export function sequenceDigits(base: bigint): SequenceDigits {
   if (base === lastBase) return lastDigits;
+  for (let i = 0; i < RECENT_BASES; i++) {
+    if (recentBases[i] === base) {
+      lastBase = base;
+      lastDigits = recentDigits[i]!;
+      return lastDigits;
+    }
+  }
   let digits = digitsCache.get(base);
   if (digits === undefined) {
     if (digitsCache.size >= DIGITS_CACHE_ENTRIES_MAX) digitsCache.clear();
     digits = digitsOf(base);
     digitsCache.set(base, digits);
   }
+  recentBases[recentNext] = base;
+  recentDigits[recentNext] = digits;
+  recentNext = (recentNext + 1) % RECENT_BASES;
   lastBase = base;
   lastDigits = digits;
   return digits;
+}
+
+/**
+ * A written record's result (PutEntryResult's accepted form) whose sequence number is formatted only
+ * when read: the PutRecords writer puts the digits straight into the response instead.
+ */
+export class AcceptedRecord {
+  readonly ok = true as const;
+
+  constructor(
+    readonly shardId: string,
+    readonly digits: SequenceDigits,
+    readonly offset: number,
+  ) {}
+
+  get sequenceNumber(): string {
+    const end = writeSequenceNumber(scratch, 0, this.digits, this.offset);
+    return scratch.toString("latin1", 0, end);
+  }
+
+  /** Plain data when logged or serialised (the getter is not an own property). */
+  toJSON(): { ok: true; shardId: string; sequenceNumber: string } {
+    return { ok: true, shardId: this.shardId, sequenceNumber: this.sequenceNumber };
+  }
 }
 
 /** The decimal digits of a sequence number's value, in ASCII, written at `at`; returns the end. */
