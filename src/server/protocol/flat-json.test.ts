@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { decodeBase64 } from "../validation/deserialize.js";
 import { scanFlatJson, type FlatJsonShape } from "./flat-json.js";
 
 const SHAPE: FlatJsonShape = {
@@ -97,5 +98,34 @@ describe("flat JSON scanner", () => {
       '{"Records":[{"Data":"AQID"}],}',
     ];
     for (const body of declined) expect(scan(body), body).toBeUndefined();
+  });
+
+  it("accepts exactly the blobs the deserializer accepts, with the same bytes", () => {
+    const next = random(11);
+    const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    const odd = ["=", "-", "_", " ", "\\/", "\\u0041", "é", "\t"];
+    let accepted = 0;
+    for (let i = 0; i < 5_000; i++) {
+      let text = "";
+      const length = Math.floor(next() * 24);
+      for (let c = 0; c < length; c++) text += next() < 0.05 ? odd[Math.floor(next() * odd.length)]! : alphabet[Math.floor(next() * 64)]!;
+      if (next() < 0.5) text = Buffer.from(text).toString("base64"); // mostly valid ones too
+      if (next() < 0.3) text += next() < 0.5 ? "=" : "==";
+      const body = `{"Records":[{"Data":"${text}"}]}`;
+      let expected: Buffer | undefined;
+      try {
+        const parsed = JSON.parse(body) as { Records: { Data: string }[] };
+        expected = decodeBase64(parsed.Records[0]!.Data);
+      } catch {
+        expected = undefined;
+      }
+      const scanned = scan(body) as { Records: { Data: Buffer }[] } | undefined;
+      if (scanned !== undefined) {
+        accepted++;
+        expect(expected, text).toBeDefined();
+        expect(scanned.Records[0]!.Data.equals(expected!), text).toBe(true);
+      }
+    }
+    expect(accepted).toBeGreaterThan(1_000);
   });
 });

@@ -121,7 +121,7 @@ function blobError(text: string, reason: string): Error {
  * Strict base64 as AWS's decoder applies it. The common case (valid input) costs one decode plus two
  * character searches; the reasons for a failure are only worked out once one is detected.
  */
-function decodeBase64(text: string): Buffer {
+export function decodeBase64(text: string): Buffer {
   if (text.length % BASE64_GROUP_CHARS !== 0) {
     throw blobError(text, `Base64 encoded length is expected a multiple of 4 bytes but found: ${text.length}`);
   }
