@@ -21,6 +21,10 @@ const RECORD_DATA = Buffer.from(',"Data":"', "latin1");
 const RECORD_KEY = Buffer.from('","PartitionKey":', "latin1");
 const RECORD_NONE = Buffer.from(',"EncryptionType":"NONE"}', "latin1");
 const RECORD_KMS = Buffer.from(',"EncryptionType":"KMS"}', "latin1");
+// The same with the partition key's quotes folded in, for keys copied as they are.
+const RECORD_KEY_OPEN = Buffer.from('","PartitionKey":"', "latin1");
+const RECORD_NONE_CLOSE = Buffer.from('","EncryptionType":"NONE"}', "latin1");
+const RECORD_KMS_CLOSE = Buffer.from('","EncryptionType":"KMS"}', "latin1");
 /** Sequence numbers have at most 57 digits; timestamps as seconds with a fraction fit in 32 characters. */
 const SEQUENCE_CHARS_MAX = 57;
 const TIMESTAMP_CHARS_MAX = 32;
@@ -63,12 +67,16 @@ export function encodeGetRecordsJson(read: StoredGetRecordsResult): Buffer {
 
   // Pass 1: an upper bound of the size, and the JSON of any key that needs escaping.
   let size = OPEN.length + 1 + tail.length;
+  let lastPlainKey: string | undefined;
   let escapedKeys: (string | undefined)[] | undefined;
   for (let i = 0; i < records.length; i++) {
     const record = records[i]!;
     const key = record.partitionKey;
     let keyBytes: number;
-    if (isPlainKey(key)) keyBytes = key.length + 2;
+    if (key === lastPlainKey || isPlainKey(key)) {
+      keyBytes = key.length + 2;
+      lastPlainKey = key;
+    }
     else {
       const json = JSON.stringify(key);
       (escapedKeys ??= new Array<string | undefined>(records.length))[i] = json;
@@ -83,7 +91,7 @@ export function encodeGetRecordsJson(read: StoredGetRecordsResult): Buffer {
   let baseSecond = -1;
   let digits: SequenceDigits = sequenceDigits(sequenceBase(read.creationSeconds, read.shardIndex, 0));
   let lastArrivalMs = -1;
-  let arrival = "";
+  let arrival: Buffer = RECORD_ARRIVAL;
   for (let i = 0; i < records.length; i++) {
     const record = records[i]!;
     if (i > 0) out[p++] = COMMA;
@@ -95,23 +103,24 @@ export function encodeGetRecordsJson(read: StoredGetRecordsResult): Buffer {
       baseSecond = second;
     }
     p = writeSequenceNumber(out, p, digits, record.offset);
-    p = copy(RECORD_ARRIVAL, out, p);
     if (arrivalMs !== lastArrivalMs) {
-      arrival = String(arrivalMs / 1000);
+      // `","ApproximateArrivalTimestamp":<seconds>,"Data":"` once per arrival time (a batch shares one).
+      arrival = Buffer.from(`","ApproximateArrivalTimestamp":${String(arrivalMs / 1000)},"Data":"`, "latin1");
       lastArrivalMs = arrivalMs;
     }
-    p = writeAscii(out, p, arrival);
-    p = copy(RECORD_DATA, out, p);
+    p = copy(arrival, out, p);
     p = writeBase64(out, p, record.data);
-    p = copy(RECORD_KEY, out, p);
+    const kms = (record.flags & RECORD_FLAG_KMS) !== 0;
     const escaped = escapedKeys?.[i];
-    if (escaped !== undefined) p += out.write(escaped, p, "utf8");
-    else {
-      out[p++] = QUOTE;
+    if (escaped !== undefined) {
+      p = copy(RECORD_KEY, out, p);
+      p += out.write(escaped, p, "utf8");
+      p = copy(kms ? RECORD_KMS : RECORD_NONE, out, p);
+    } else {
+      p = copy(RECORD_KEY_OPEN, out, p);
       p = writeAscii(out, p, record.partitionKey);
-      out[p++] = QUOTE;
+      p = copy(kms ? RECORD_KMS_CLOSE : RECORD_NONE_CLOSE, out, p);
     }
-    p = copy((record.flags & RECORD_FLAG_KMS) !== 0 ? RECORD_KMS : RECORD_NONE, out, p);
   }
   out[p++] = CLOSE_ARRAY;
   p = copy(tail, out, p);
