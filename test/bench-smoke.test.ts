@@ -36,7 +36,9 @@ describe("npm run bench (smoke)", () => {
         "| Delivery via tight GetRecords polling",
         "| Delivery via SubscribeToShard",
         "| PutRecords 500 × 100 B over HTTP/2",
-        "| HTTP/2 throughput as a share of HTTP/1.1",
+        "| PutRecords 500 × 100 B over HTTP/2, 8 streams multiplexed",
+        "| HTTP/2 (session per request, as the SDK) throughput as a share of HTTP/1.1",
+        "| HTTP/2 (multiplexed) throughput as a share of HTTP/1.1",
         "| Server RSS, peak during the run",
         "| Server RSS after the run",
       ]) {

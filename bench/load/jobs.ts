@@ -1,7 +1,12 @@
 /** What the orchestrator asks the load generator to do, and what it answers (JSON over argv/stdout). */
 import type { LatencySummary } from "../lib/stats.js";
 
-export type Transport = "http1" | "http2";
+/**
+ * `http2` is what the Kinesis JS SDK v3 does by default: `disableConcurrentStreams: true`, so every request
+ * opens its own HTTP/2 session and closes it after the response. `http2-shared` multiplexes all callers
+ * over one session (what other HTTP/2 clients do).
+ */
+export type Transport = "http1" | "http2" | "http2-shared";
 
 export interface PutJob {
   kind: "put";

@@ -41,12 +41,25 @@ export async function runPut(job: PutJob): Promise<ThroughputResult> {
 }
 
 async function openSenders(job: PutJob, body: Buffer): Promise<{ send: Send[]; close(): void }> {
-  if (job.transport === "http2") {
-    // One session with many concurrent streams: what the JS SDK v3 does against one endpoint.
+  if (job.transport === "http2-shared") {
+    // One session with many concurrent streams.
     const session = await openSession(job.port);
     const headers = requestHeaders("PutRecords", body.length);
     const send: Send = () => h2Call(session, headers, body, true);
     return { send: Array.from({ length: job.callers }, () => send), close: () => session.close() };
+  }
+  if (job.transport === "http2") {
+    // The Kinesis JS SDK v3's default (disableConcurrentStreams): a fresh session for every request.
+    const headers = requestHeaders("PutRecords", body.length);
+    const send: Send = async () => {
+      const session = await openSession(job.port);
+      try {
+        return await h2Call(session, headers, body, true);
+      } finally {
+        session.close();
+      }
+    };
+    return { send: Array.from({ length: job.callers }, () => send), close: () => undefined };
   }
   const bytes = encodeRequest(job.port, "PutRecords", body);
   const connections = await Promise.all(Array.from({ length: job.callers }, () => RawConnection.open(job.port)));
