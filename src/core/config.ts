@@ -31,7 +31,7 @@ export interface TributaryConfig {
   tls: "off" | "on" | "required";
   tlsCertFile: string | undefined;
   tlsKeyFile: string | undefined;
-  /** off: any well-formed signature is accepted; sigv4: verified against the credentials file. */
+  /** off: every well-formed signature is accepted; sigv4: verified against the credentials file. */
   auth: "off" | "sigv4";
   credentialsFile: string | undefined;
   /** 32-byte key wrapping at-rest data keys: a file, or the key itself (base64 or hex) from the environment. */
@@ -166,7 +166,7 @@ const SETTINGS: readonly Setting[] = [
   { flag: "tls", env: ["TRIBUTARY_TLS"], help: "off (default), on (TLS and plain on one port) or required", apply: (c, v) => (c.tls = oneOf("--tls", v, ["off", "on", "required"] as const)) },
   { flag: "tls-cert", env: ["TRIBUTARY_TLS_CERT"], help: "PEM certificate file (a self-signed one is generated when absent)", apply: (c, v) => (c.tlsCertFile = v) },
   { flag: "tls-key", env: ["TRIBUTARY_TLS_KEY"], help: "PEM private key file", apply: (c, v) => (c.tlsKeyFile = v) },
-  { flag: "auth", env: ["TRIBUTARY_AUTH"], help: "off (default: any well-formed signature) or sigv4 (verified; needs --credentials)", apply: (c, v) => (c.auth = oneOf("--auth", v, ["off", "sigv4"] as const)) },
+  { flag: "auth", env: ["TRIBUTARY_AUTH"], help: "off (default: every well-formed signature) or sigv4 (verified; needs --credentials)", apply: (c, v) => (c.auth = oneOf("--auth", v, ["off", "sigv4"] as const)) },
   { flag: "credentials", env: ["TRIBUTARY_CREDENTIALS"], help: "JSON file of users (keys, accounts, IAM policies) and KMS keys", apply: (c, v) => (c.credentialsFile = v) },
   { flag: "master-key-file", env: ["TRIBUTARY_MASTER_KEY_FILE"], help: "file holding the 32-byte key that wraps at-rest data keys", apply: (c, v) => (c.masterKeyFile = v) },
   { flag: "master-key", env: ["TRIBUTARY_MASTER_KEY"], help: "the master key itself, base64 or hex (prefer the variable: flags show in ps)", apply: (c, v) => (c.masterKey = v) },
