@@ -4,8 +4,6 @@
  * per-entry ErrorCode and ErrorMessage in PutRecords) as the JS SDK, a raw HTTP client and the AWS CLI
  * see them.
  */
-import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
 import {
   CreateStreamCommand,
   DescribeStreamSummaryCommand,
@@ -21,10 +19,10 @@ import { ConfigError, loadConfig } from "../src/core/config.js";
 import { runFaultsCommand } from "../src/kinesis/admin/faults-cli.js";
 import { FaultSettingsError } from "../src/kinesis/admin/fault-settings.js";
 import { errorOf, kinesisClient, startTestTributary, uniqueName, useTributary } from "./helpers/tributary.js";
+import { awsCli, awsCliMissing } from "./helpers/aws-cli.js";
 
 const ACCOUNT = "000000000000";
 const FAULTS = "/_tributary/faults";
-const AWS_CLI = "/usr/bin/aws";
 const SHARD0 = "shardId-000000000000";
 
 const tributary = useTributary();
@@ -50,24 +48,6 @@ async function rawCall(operation: string, input: unknown): Promise<{ status: num
   return { status: response.status, errorType: response.headers.get("x-amzn-errortype"), body: (await response.json()) as Record<string, unknown> };
 }
 
-function awsCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = {
-    PATH: "/usr/bin:/bin",
-    HOME: process.env.HOME ?? "/tmp",
-    AWS_ACCESS_KEY_ID: "AKIDEXAMPLE",
-    AWS_SECRET_ACCESS_KEY: "dummy-secret",
-    AWS_DEFAULT_REGION: "us-east-1",
-    AWS_MAX_ATTEMPTS: "1",
-    AWS_PAGER: "",
-    AWS_CONFIG_FILE: "/dev/null",
-    AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
-  };
-  return new Promise((resolve) => {
-    execFile(AWS_CLI, ["--endpoint-url", tributary.endpoint, "--output", "json", "kinesis", ...args], { env, timeout: 30_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr });
-    });
-  });
-}
 
 describe("fault injection", () => {
   let client: KinesisClient;
@@ -174,11 +154,11 @@ describe("fault injection", () => {
     expect(await runFaultsCommand(["set", "--bogus", "1"], io)).toBe(2);
   });
 
-  it.skipIf(!existsSync(AWS_CLI))("shows the AWS CLI the same shapes", async () => {
+  it.skipIf(awsCliMissing !== undefined)("shows the AWS CLI the same shapes", async () => {
     await admin("PUT", { entryThrottle: 1, operations: { PutRecord: { throttle: 1 } } });
     const [records, record] = await Promise.all([
-      awsCli(["put-records", "--stream-name", name, "--records", "Data=aGk=,PartitionKey=k,ExplicitHashKey=0"]),
-      awsCli(["put-record", "--stream-name", name, "--data", "aGk=", "--partition-key", "k", "--explicit-hash-key", "0"]),
+      awsCli(tributary.endpoint, ["put-records", "--stream-name", name, "--records", "Data=aGk=,PartitionKey=k,ExplicitHashKey=0"], { maxAttempts: 1 }),
+      awsCli(tributary.endpoint, ["put-record", "--stream-name", name, "--data", "aGk=", "--partition-key", "k", "--explicit-hash-key", "0"], { maxAttempts: 1 }),
     ]);
     expect(records.code).toBe(0);
     expect(JSON.parse(records.stdout)).toMatchObject({

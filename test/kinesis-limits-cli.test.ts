@@ -3,36 +3,16 @@
  * a control-plane call rate (DescribeLimits, 1 per second) and a shard's write limit, with --limits aws
  * and --limits off.
  */
-import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
 import { CreateStreamCommand, PutRecordsCommand, type KinesisClient } from "@aws-sdk/client-kinesis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { VirtualClock } from "../src/core/clock.js";
 import { kinesisClient, startTestTributary, uniqueName } from "./helpers/tributary.js";
+import { awsCli, awsCliMissing } from "./helpers/aws-cli.js";
 
-const AWS_CLI = "/usr/bin/aws";
 const ACCOUNT = "000000000000";
 
-function awsCli(endpoint: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = {
-    PATH: "/usr/bin:/bin",
-    HOME: process.env.HOME ?? "/tmp",
-    AWS_ACCESS_KEY_ID: "AKIDEXAMPLE",
-    AWS_SECRET_ACCESS_KEY: "dummy-secret",
-    AWS_DEFAULT_REGION: "us-east-1",
-    AWS_MAX_ATTEMPTS: "1",
-    AWS_PAGER: "",
-    AWS_CONFIG_FILE: "/dev/null",
-    AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
-  };
-  return new Promise((resolve) => {
-    execFile(AWS_CLI, ["--endpoint-url", endpoint, "--output", "json", "kinesis", ...args], { env, timeout: 30_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr });
-    });
-  });
-}
 
-describe.skipIf(!existsSync(AWS_CLI)).each(["aws", "off"] as const)("AWS CLI with --limits %s", (limits) => {
+describe.skipIf(awsCliMissing !== undefined).each(["aws", "off"] as const)("AWS CLI with --limits %s", (limits) => {
   const clock = new VirtualClock(Date.now());
   let endpoint: string;
   let stop: () => Promise<void>;
@@ -57,9 +37,9 @@ describe.skipIf(!existsSync(AWS_CLI)).each(["aws", "off"] as const)("AWS CLI wit
       expect(out.FailedRecordCount).toBe(0);
     }
     const [first, second, put] = await Promise.all([
-      awsCli(endpoint, ["describe-limits"]),
-      awsCli(endpoint, ["describe-limits"]),
-      awsCli(endpoint, ["put-record", "--stream-name", name, "--data", "aGk=", "--partition-key", "k"]),
+      awsCli(endpoint, ["describe-limits"], { maxAttempts: 1 }),
+      awsCli(endpoint, ["describe-limits"], { maxAttempts: 1 }),
+      awsCli(endpoint, ["put-record", "--stream-name", name, "--data", "aGk=", "--partition-key", "k"], { maxAttempts: 1 }),
     ]);
     const results = [first, second];
     if (limits === "off") {

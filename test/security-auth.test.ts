@@ -4,8 +4,6 @@
  * and explicit), resource-policy denials, cross-account reads granted by a resource policy, account and
  * region isolation, and SubscribeToShard's initial request.
  */
-import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -29,6 +27,7 @@ import { SignatureV4 } from "@smithy/signature-v4";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { systemClock } from "../src/core/clock.js";
 import { startTestTributary, uniqueName, waitForActive, waitUntil } from "./helpers/tributary.js";
+import { awsCli, awsCliMissing, type CliResult } from "./helpers/aws-cli.js";
 import type { RunningTributary } from "../src/app.js";
 
 const A = "111111111111";
@@ -266,31 +265,12 @@ describe("accounts and regions", () => {
   });
 });
 
-const AWS_CLI = "/usr/bin/aws";
-const CLI_TIMEOUT_MS = 30_000;
-
-function cli(endpoint: string, user: UserName, args: readonly string[], secret?: string): Promise<{ code: number; stderr: string; stdout: string }> {
+function cli(endpoint: string, user: UserName, args: readonly string[], secret?: string): Promise<CliResult> {
   const u = USERS[user];
-  const env: NodeJS.ProcessEnv = {
-    PATH: "/usr/bin:/bin",
-    HOME: process.env.HOME ?? "/tmp",
-    AWS_ACCESS_KEY_ID: u.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: secret ?? u.secretAccessKey,
-    AWS_DEFAULT_REGION: "us-east-1",
-    AWS_MAX_ATTEMPTS: "1",
-    AWS_RETRY_MODE: "standard",
-    AWS_PAGER: "",
-    AWS_CONFIG_FILE: "/dev/null",
-    AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
-  };
-  return new Promise((resolve) => {
-    execFile(AWS_CLI, ["--endpoint-url", endpoint, "--output", "json", "kinesis", ...args], { env, timeout: CLI_TIMEOUT_MS }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr });
-    });
-  });
+  return awsCli(endpoint, args, { accessKeyId: u.accessKeyId, secretAccessKey: secret ?? u.secretAccessKey, maxAttempts: 1 });
 }
 
-describe.skipIf(!existsSync(AWS_CLI))("authentication and authorization through the AWS CLI", () => {
+describe.skipIf(awsCliMissing !== undefined)("authentication and authorization through the AWS CLI", () => {
   it("refuses wrong keys, expired signatures and denied policies; serves the right user", async () => {
     const name = uniqueName("auth-cli");
     await createStream(name);
@@ -315,12 +295,7 @@ describe.skipIf(!existsSync(AWS_CLI))("authentication and authorization through 
     );
     expect(readerDelete.stderr).toContain("with an explicit deny in an identity-based policy");
 
-    const stranger = await new Promise<{ code: number; stderr: string }>((resolve) => {
-      const env = { PATH: "/usr/bin:/bin", HOME: "/tmp", AWS_ACCESS_KEY_ID: "AKIAUNKNOWN", AWS_SECRET_ACCESS_KEY: "x", AWS_DEFAULT_REGION: "us-east-1", AWS_MAX_ATTEMPTS: "1", AWS_CONFIG_FILE: "/dev/null", AWS_SHARED_CREDENTIALS_FILE: "/dev/null" };
-      execFile(AWS_CLI, ["--endpoint-url", ep, "kinesis", "list-streams"], { env, timeout: CLI_TIMEOUT_MS }, (error, _stdout, stderr) =>
-        resolve({ code: error ? 1 : 0, stderr }),
-      );
-    });
+    const stranger = await awsCli(ep, ["list-streams"], { accessKeyId: "AKIAUNKNOWN", secretAccessKey: "x", maxAttempts: 1 });
     expect(stranger.code).not.toBe(0);
     expect(stranger.stderr).toContain("(UnrecognizedClientException) when calling the ListStreams operation");
     expect(stranger.stderr).toContain(": The security token included in the request is invalid.");

@@ -18,17 +18,26 @@ export interface CliResult {
 
 const CLI_TIMEOUT_MS = 30_000;
 
-export function awsCli(endpoint: string, args: readonly string[], options: { accessKeyId?: string; region?: string } = {}): Promise<CliResult> {
+export interface CliOptions {
+  accessKeyId?: string;
+  secretAccessKey?: string;
+  region?: string;
+  /** AWS_MAX_ATTEMPTS: 1 keeps the CLI from retrying throttles and injected faults away. */
+  maxAttempts?: number;
+}
+
+export function awsCli(endpoint: string, args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH ?? "/usr/bin:/bin",
     HOME: process.env.HOME ?? "/tmp",
     AWS_ACCESS_KEY_ID: options.accessKeyId ?? "AKIDEXAMPLE",
-    AWS_SECRET_ACCESS_KEY: "dummy-secret",
+    AWS_SECRET_ACCESS_KEY: options.secretAccessKey ?? "dummy-secret",
     AWS_DEFAULT_REGION: options.region ?? "us-east-1",
     AWS_PAGER: "",
     AWS_CONFIG_FILE: "/dev/null",
     AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
   };
+  if (options.maxAttempts !== undefined) env.AWS_MAX_ATTEMPTS = String(options.maxAttempts);
   return new Promise((resolve) => {
     execFile(
       AWS_CLI,
