@@ -1,4 +1,7 @@
-/** HTTP/2 (cleartext, prior knowledge) calls with pre-encoded bodies, as the JS SDK v3 sends them. */
+/**
+ * Node's own HTTP/2 client (cleartext, prior knowledge), for SubscribeToShard in delivery.ts: an event stream
+ * needs a real stream API. The measured PutRecords load uses bench/lib/raw-http2.ts instead.
+ */
 import { connect, constants, type ClientHttp2Session, type OutgoingHttpHeaders } from "node:http2";
 import { AMZ_DATE, AUTHORIZATION, JSON_CONTENT_TYPE, TARGET_PREFIX } from "../lib/raw-http.js";
 
@@ -25,20 +28,4 @@ export function requestHeaders(operation: string, contentLength?: number): Outgo
   };
   if (contentLength !== undefined) headers["content-length"] = contentLength;
   return headers;
-}
-
-/** Sends one request; resolves with the status and the body (kept only when asked for). */
-export function h2Call(session: ClientHttp2Session, headers: OutgoingHttpHeaders, body: Buffer, wantBody: boolean): Promise<{ status: number; body: Buffer }> {
-  return new Promise((resolve, reject) => {
-    const stream = session.request(headers);
-    let status = 0;
-    const chunks: Buffer[] = [];
-    stream.on("response", (h) => (status = Number(h[constants.HTTP2_HEADER_STATUS])));
-    stream.on("data", (chunk: Buffer) => {
-      if (wantBody) chunks.push(chunk);
-    });
-    stream.on("end", () => resolve({ status, body: Buffer.concat(chunks) }));
-    stream.on("error", reject);
-    stream.end(body);
-  });
 }

@@ -1,7 +1,7 @@
 /** Throughput jobs (PutRecords over HTTP/1.1 or HTTP/2, GetRecords drain) and single-caller PutRecord latency. */
 import { callJson, encodeRequest, RawConnection } from "../lib/raw-http.js";
 import { summarize } from "../lib/stats.js";
-import { h2Call, openSession, requestHeaders } from "./http2-client.js";
+import { encodeH2Request, RawH2Connection, SHARED_SESSION } from "../lib/raw-http2.js";
 import type { DrainJob, LatencyResult, PutJob, PutLatencyJob, ThroughputResult } from "./jobs.js";
 import { countRecords, failedRecordCount, nextShardIterator, putRecordBody, putRecordsBody } from "./payloads.js";
 
@@ -42,24 +42,28 @@ export async function runPut(job: PutJob): Promise<ThroughputResult> {
 
 async function openSenders(job: PutJob, body: Buffer): Promise<{ send: Send[]; close(): void }> {
   if (job.transport === "http2-shared") {
-    // One session with many concurrent streams.
-    const session = await openSession(job.port);
-    const headers = requestHeaders("PutRecords", body.length);
-    const send: Send = () => h2Call(session, headers, body, true);
-    return { send: Array.from({ length: job.callers }, () => send), close: () => session.close() };
+    // One connection, the callers' requests as concurrent streams; each caller owns a copy of the encoded
+    // request because the stream id is patched into it per send.
+    const connection = await RawH2Connection.open(job.port, SHARED_SESSION);
+    const request = encodeH2Request(job.port, "PutRecords", body);
+    return {
+      send: Array.from({ length: job.callers }, () => {
+        const own = request.copy();
+        return () => connection.request(own, true);
+      }),
+      close: () => connection.close(),
+    };
   }
   if (job.transport === "http2") {
-    // The Kinesis JS SDK v3's default (disableConcurrentStreams): a fresh session for every request.
-    const headers = requestHeaders("PutRecords", body.length);
-    const send: Send = async () => {
-      const session = await openSession(job.port);
-      try {
-        return await h2Call(session, headers, body, true);
-      } finally {
-        session.close();
-      }
+    // The Kinesis JS SDK v3's default (disableConcurrentStreams): a fresh connection for every request.
+    const request = encodeH2Request(job.port, "PutRecords", body);
+    return {
+      send: Array.from({ length: job.callers }, () => {
+        const own = request.copy();
+        return () => RawH2Connection.oneShot(job.port, own, true);
+      }),
+      close: () => undefined,
     };
-    return { send: Array.from({ length: job.callers }, () => send), close: () => undefined };
   }
   const bytes = encodeRequest(job.port, "PutRecords", body);
   const connections = await Promise.all(Array.from({ length: job.callers }, () => RawConnection.open(job.port)));
