@@ -80,6 +80,26 @@ describe("file backend recovery", () => {
     await backend.close();
   });
 
+  it("drops the zero padding of a direct write after a crash without a warning", async () => {
+    await writeSome();
+    const [newest] = (await segmentFiles(dataDir, "log")).slice(-1);
+    const path = join(shardDir(dataDir), newest!);
+    // What a crash between a direct write and the close's truncation leaves: the last block zero-filled.
+    const size = (await stat(path)).size;
+    await appendFile(path, Buffer.alloc(4096 - (size % 4096)));
+    await forgetCleanShutdown(dataDir);
+    const captured = capturingLogger();
+    const backend = await openFile(dataDir, { logger: captured.logger });
+    const log = await backend.logs.open(SHARD);
+    expect(log.endOffset).toBe(200);
+    expect(captured.lines.filter((l) => l.level === "warn")).toEqual([]);
+    expect(captured.lines.some((l) => l.msg.includes("zero padding"))).toBe(true);
+    expect((await log.append(makeRecords(3, 10, "after"), T0_MS + 9000)).firstOffset).toBe(200);
+    expect((await readAll(log)).map((r) => r.offset)).toEqual(Array.from({ length: 203 }, (_, i) => i));
+    await backend.close();
+    expect((await stat(path)).size % 4096).not.toBe(0);
+  });
+
   it("rebuilds a missing or damaged index of a sealed segment", async () => {
     await writeSome(8 * 1024);
     const indexes = await segmentFiles(dataDir, "index");

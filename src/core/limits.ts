@@ -107,6 +107,12 @@ export const VALIDATION_ERRORS_REPORTED_MAX = 10;
 export const ENCODE_POOL_BYTES_MAX = 8 * 1024 * 1024;
 /** Encode buffers are at least this big, so one buffer serves batches of many sizes. */
 export const ENCODE_BUFFER_BYTES_MIN = 256 * 1024;
+/** Alignment of O_DIRECT writes (memory, file position, length): the page size, a multiple of any block size in use. */
+export const DIRECT_IO_BLOCK_BYTES = 4096;
+/** One staging buffer of direct writes; a commit larger than this is written in several aligned writes. */
+export const DIRECT_IO_CHUNK_BYTES = 1024 * 1024;
+/** Staging buffers per backend (shard logs committing at once beyond this wait for one). */
+export const DIRECT_IO_CHUNKS_MAX = 8;
 
 // ---- Kinesis resharding ----
 /** UpdateShardCount may at most double, or halve, the open shard count in one call (AWS's default quota). */

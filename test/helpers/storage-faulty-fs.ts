@@ -23,6 +23,7 @@ export class FaultyFileSystem implements FileSystem {
   dataSyncOpens = 0;
   private shortWriteDone = false;
   private readonly dataSyncFds = new Set<number>();
+  private readonly directFds = new Set<number>();
 
   async open(path: string, flags: OpenFlags, options?: OpenOptions): Promise<number> {
     if (this.openError && flags !== "r") throw errno(this.openError);
@@ -31,10 +32,13 @@ export class FaultyFileSystem implements FileSystem {
       this.dataSyncFds.add(fd);
       this.dataSyncOpens++;
     } else this.dataSyncFds.delete(fd);
+    if (options?.direct) this.directFds.add(fd);
+    else this.directFds.delete(fd);
     return fd;
   }
   close = (fd: number): Promise<void> => {
     this.dataSyncFds.delete(fd);
+    this.directFds.delete(fd);
     return nodeFileSystem.close(fd);
   };
   async writev(fd: number, buffers: readonly Uint8Array[], position: number): Promise<number> {
@@ -46,10 +50,12 @@ export class FaultyFileSystem implements FileSystem {
     }
     this.writeFailures++;
     const first = buffers[0];
-    if (!this.shortWriteDone && first && first.length > 1) {
+    // O_DIRECT writes go to the device in whole blocks, so a direct write stops at a block boundary.
+    const partBytes = this.directFds.has(fd) ? Math.floor(first ? first.length / 2 / 4096 : 0) * 4096 : Math.floor((first?.length ?? 0) / 2);
+    if (!this.shortWriteDone && first && partBytes > 0) {
       // The disk takes a part of the write before it is full.
       this.shortWriteDone = true;
-      return nodeFileSystem.writev(fd, [first.subarray(0, Math.floor(first.length / 2))], position);
+      return nodeFileSystem.writev(fd, [first.subarray(0, partBytes)], position);
     }
     throw errno("ENOSPC");
   }

@@ -35,7 +35,7 @@ export function capturingLogger(): CapturedLog {
 
 export function openFile(
   dataDir: string,
-  options: { segmentBytesMax?: number; fs?: FileSystem; logger?: Logger; fsync?: FsyncMode; tailCacheBytesMax?: number } = {},
+  options: { segmentBytesMax?: number; fs?: FileSystem; logger?: Logger; fsync?: FsyncMode; tailCacheBytesMax?: number; directIo?: boolean } = {},
 ): Promise<StorageBackend> {
   return createFileBackend({
     dataDir,
@@ -45,6 +45,7 @@ export function openFile(
     clock: systemClock,
     fs: options.fs ?? nodeFileSystem,
     tailCacheBytesMax: options.tailCacheBytesMax ?? 0,
+    directIo: options.directIo ?? true,
   });
 }
 

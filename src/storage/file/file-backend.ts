@@ -7,8 +7,9 @@ import type { StorageBackend } from "../types.js";
 import { lockDataDir } from "./data-dir-lock.js";
 import { FileLogStore } from "./file-log-store.js";
 import type { FileSystem } from "./fs-layer.js";
-import { nodeFileSystem } from "./fs-layer.js";
+import { hasDataSync, nodeFileSystem } from "./fs-layer.js";
 import { BufferPool } from "./buffer-pool.js";
+import { AlignedArena, probeDirectIo } from "./direct-io.js";
 import { SqliteMetadataStore } from "./sqlite-metadata.js";
 import { TailCache } from "./tail-cache.js";
 
@@ -21,6 +22,11 @@ export interface FileBackendOptions {
   /** Replaced by tests to inject faults. */
   fs?: FileSystem;
   tailCacheBytesMax?: number;
+  /**
+   * With `--fsync always`, append with O_DIRECT when the file system allows it (the default); false keeps
+   * durable appends going through the page cache (O_DSYNC only).
+   */
+  directIo?: boolean;
 }
 
 /**
@@ -38,8 +44,10 @@ export async function createFileBackend(options: FileBackendOptions): Promise<St
   let metadata: SqliteMetadataStore | undefined;
   try {
     metadata = new SqliteMetadataStore(join(options.dataDir, "metadata.sqlite"));
+    const logsDir = join(options.dataDir, "logs");
+    const directArena = await directArenaFor(fs, logsDir, options);
     const logs = new FileLogStore(
-      join(options.dataDir, "logs"),
+      logsDir,
       {
         fs,
         fsync: options.fsync,
@@ -48,6 +56,7 @@ export async function createFileBackend(options: FileBackendOptions): Promise<St
         clock: options.clock,
         tailCache: new TailCache(options.tailCacheBytesMax ?? TAIL_CACHE_BYTES_MAX),
         encodeBuffers: new BufferPool(ENCODE_POOL_BYTES_MAX, ENCODE_BUFFER_BYTES_MIN),
+        directArena,
       },
       options.logger,
     );
@@ -75,4 +84,13 @@ export async function createFileBackend(options: FileBackendOptions): Promise<St
     await unlock();
     throw err;
   }
+}
+
+async function directArenaFor(fs: FileSystem, logsDir: string, options: FileBackendOptions): Promise<AlignedArena | undefined> {
+  if (options.fsync.kind !== "always" || options.directIo === false || !hasDataSync) return undefined;
+  await fs.mkdir(logsDir);
+  const arena = new AlignedArena();
+  if (await probeDirectIo(fs, logsDir, arena)) return arena;
+  options.logger.info("the data directory's file system refuses O_DIRECT; durable appends go through the page cache", { dir: logsDir });
+  return undefined;
 }

@@ -2,11 +2,12 @@ import { join } from "node:path";
 import { assert } from "../../core/assert.js";
 import type { Clock } from "../../core/clock.js";
 import type { Logger } from "../../core/log.js";
-import { INDEX_INTERVAL_BYTES, READ_CHUNK_BYTES_MAX, READ_FIRST_BYTES_MAX, RECOVERY_READ_BYTES } from "../../core/limits.js";
+import { DIRECT_IO_BLOCK_BYTES, INDEX_INTERVAL_BYTES, READ_CHUNK_BYTES_MAX, READ_FIRST_BYTES_MAX, RECOVERY_READ_BYTES } from "../../core/limits.js";
 import type { FsyncMode } from "../open-backend.js";
 import type { AppendRecord, AppendResult, ReadOptions, ReadResult, ShardLog, ShardLogKey, StoredRecord } from "../types.js";
 import { StorageError } from "../types.js";
 import type { BufferPool } from "./buffer-pool.js";
+import { DirectTail, type AlignedArena } from "./direct-io.js";
 import { batchBoundBytes, checkFrame, decodeFrame, encodeBatchInto, frameArrivalMsAt, frameBytesAt, frameOffsetAt, FRAME_HEADER_BYTES } from "./frame.js";
 import type { FileSystem } from "./fs-layer.js";
 import { errnoCode, hasDataSync, syncDirectory } from "./fs-layer.js";
@@ -22,6 +23,8 @@ export interface ShardLogContext {
   clock: Clock;
   tailCache: TailCache;
   encodeBuffers: BufferPool;
+  /** Staging for O_DIRECT appends; present when `--fsync always` and the file system takes direct writes. */
+  directArena?: AlignedArena | undefined;
 }
 
 /** Written on a clean close so the next open can trust the newest segment without scanning it. */
@@ -96,6 +99,9 @@ export class FileShardLog implements ShardLog {
    * modes write to the page cache (no O_DSYNC) and stay fast.
    */
   private readonly writesAreDurable: boolean;
+  /** With `--fsync always` where possible, the active segment is also opened O_DIRECT (see direct-io.ts). */
+  private readonly directArena: AlignedArena | undefined;
+  private readonly directTail: DirectTail | undefined;
 
   private constructor(
     readonly key: ShardLogKey,
@@ -106,6 +112,8 @@ export class FileShardLog implements ShardLog {
     this.tail = ctx.tailCache.shard();
     this.log = ctx.logger.child({ stream: key.streamName, shard: key.shardId });
     this.writesAreDurable = ctx.fsync.kind === "always" && hasDataSync;
+    this.directArena = this.writesAreDurable ? ctx.directArena : undefined;
+    this.directTail = this.directArena ? new DirectTail(false) : undefined;
   }
 
   static async open(key: ShardLogKey, dir: string, ctx: ShardLogContext, onClosed: () => void): Promise<FileShardLog> {
@@ -220,14 +228,9 @@ export class FileShardLog implements ShardLog {
     }
     assertFramesBeforeWrite(run);
     try {
-      let written = 0;
-      let buffers: Uint8Array[] = run.map((b) => b.buffer);
-      while (written < runBytes) {
-        const n = await this.ctx.fs.writev(fd, buffers, position + written);
-        written += n;
-        if (written < runBytes) buffers = remainingBuffers(buffers, n);
-      }
-      if (this.ctx.fsync.kind === "always" && !this.writesAreDurable) await this.ctx.fs.fdatasync(fd);
+      if (this.directArena && this.directTail) {
+        await this.directTail.write(this.ctx.fs, fd, this.directArena, position, run.map((b) => b.buffer), runBytes);
+      } else await this.writeBuffered(fd, run, runBytes, position);
     } catch (err) {
       // Leave nothing partial behind: a later append or a restart must not find half of this run.
       await this.ctx.fs.ftruncate(fd, position).catch((truncateErr: unknown) => {
@@ -253,6 +256,24 @@ export class FileShardLog implements ShardLog {
     this.dirty = this.ctx.fsync.kind !== "always";
   }
 
+  private async writeBuffered(fd: number, run: readonly PendingBatch[], runBytes: number, position: number): Promise<void> {
+    let written = 0;
+    let buffers: Uint8Array[] = run.map((b) => b.buffer);
+    while (written < runBytes) {
+      const n = await this.ctx.fs.writev(fd, buffers, position + written);
+      written += n;
+      if (written < runBytes) buffers = remainingBuffers(buffers, n);
+    }
+    if (this.ctx.fsync.kind === "always" && !this.writesAreDurable) await this.ctx.fs.fdatasync(fd);
+  }
+
+  /** Direct writes pad the last block with zeros; a sealed or closed segment ends exactly at its last frame. */
+  private async cutDirectPadding(fd: number, segment: Segment): Promise<void> {
+    if (!this.directArena) return;
+    await this.ctx.fs.ftruncate(fd, segment.bytes);
+    await this.ctx.fs.fdatasync(fd);
+  }
+
   /** Seals the active segment (its indexes to disk) and starts a new one at `base`. */
   private async roll(base: number): Promise<void> {
     const previous = this.segments.at(-1);
@@ -262,12 +283,14 @@ export class FileShardLog implements ShardLog {
     }
     if (this.activeFd !== undefined && previous) {
       if (this.ctx.fsync.kind !== "never" && !this.writesAreDurable) await this.ctx.fs.fdatasync(this.activeFd);
+      await this.cutDirectPadding(this.activeFd, previous);
       await this.ctx.fs.close(this.activeFd);
       this.activeFd = undefined;
       await this.writeIndexFiles(previous, base);
     }
-    const fd = await this.ctx.fs.open(this.pathOf(base, "log"), "w+", { dataSync: this.writesAreDurable });
+    const fd = await this.ctx.fs.open(this.pathOf(base, "log"), "w+", { dataSync: this.writesAreDurable, direct: this.directArena !== undefined });
     this.activeFd = fd;
+    this.directTail?.reset();
     if (previous?.base === base) this.segments.pop();
     this.segments.push({ base, bytes: 0, index: new SegmentIndex(base), loading: undefined });
     // The new file's name must be durable before records in it are acknowledged.
@@ -589,6 +612,11 @@ export class FileShardLog implements ShardLog {
       await this.unlinkQuietly(this.pathOf(base, "index"));
       await this.unlinkQuietly(this.pathOf(base, "timeindex"));
       this.activeFd = fd;
+      if (this.directArena) {
+        // Scanned through the page cache (unaligned reads); appended to directly from here on.
+        this.activeFd = await fs.open(this.pathOf(base, "log"), "r+", { dataSync: true, direct: true });
+        await fs.close(fd);
+      }
       this.segments = bases.map((b) => ({ base: b, bytes: 0, index: undefined, loading: undefined }));
       const active = this.segments.at(-1) as Segment;
       active.bytes = recovered.bytes;
@@ -670,12 +698,10 @@ export class FileShardLog implements ShardLog {
       position += check.bytes;
     }
     if (position < fileBytes) {
-      this.log.warn("truncating the newest segment at its first invalid frame", {
-        segment: base,
-        validBytes: position,
-        droppedBytes: fileBytes - position,
-        reason,
-      });
+      const fields = { segment: base, validBytes: position, droppedBytes: fileBytes - position, reason };
+      // What a direct write pads its last block with is expected after a crash, not worth a warning.
+      if (await isZeroPadding(fs, fd, position, fileBytes)) this.log.debug("dropping the zero padding of the last direct write", fields);
+      else this.log.warn("truncating the newest segment at its first invalid frame", fields);
       await fs.ftruncate(fd, position);
       await fs.fdatasync(fd);
     }
@@ -693,6 +719,8 @@ export class FileShardLog implements ShardLog {
       this.activeFd = undefined;
       if (fd === undefined) return;
       try {
+        const active = this.segments.at(-1);
+        if (active) await this.cutDirectPadding(fd, active);
         if (this.ctx.fsync.kind !== "never") await this.ctx.fs.fdatasync(fd);
         await this.writeCleanShutdown();
       } catch (err) {
@@ -759,6 +787,15 @@ function assertFramesBeforeWrite(run: readonly PendingBatch[]): void {
     }
     assert(at === buf.length && expected === batch.firstOffset + batch.count, "batch framing inconsistent before write");
   }
+}
+
+/** Whether [position, fileBytes) is the zero fill of a last, partially used block. */
+async function isZeroPadding(fs: FileSystem, fd: number, position: number, fileBytes: number): Promise<boolean> {
+  const bytes = fileBytes - position;
+  if (fileBytes % DIRECT_IO_BLOCK_BYTES !== 0 || bytes >= DIRECT_IO_BLOCK_BYTES) return false;
+  const buf = Buffer.alloc(bytes);
+  if ((await fs.read(fd, buf, 0, bytes, position)) !== bytes) return false;
+  return buf.every((b) => b === 0);
 }
 
 function remainingBuffers(buffers: Uint8Array[], skipBytes: number): Uint8Array[] {

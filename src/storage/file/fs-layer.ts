@@ -34,6 +34,8 @@ export type OpenFlags = "r" | "r+" | "w" | "w+";
 
 export interface OpenOptions {
   dataSync?: boolean;
+  /** O_DIRECT: writes bypass the page cache; buffers, positions and lengths must be block-aligned. */
+  direct?: boolean;
 }
 
 const C = fs.constants;
@@ -46,11 +48,14 @@ const OPEN_FLAG_BITS: Record<OpenFlags, number> = {
 
 /** Numeric open(2) flags; O_DSYNC is 0 where the platform lacks it (then callers fdatasync anyway, see `hasDataSync`). */
 function openFlagBits(flags: OpenFlags, options: OpenOptions | undefined): number {
-  return OPEN_FLAG_BITS[flags] | (options?.dataSync ? (C.O_DSYNC ?? 0) : 0);
+  return OPEN_FLAG_BITS[flags] | (options?.dataSync ? (C.O_DSYNC ?? 0) : 0) | (options?.direct ? (C.O_DIRECT ?? 0) : 0);
 }
 
 /** Whether this platform can open files with O_DSYNC (Linux, macOS, the BSDs; not Windows). */
 export const hasDataSync = typeof C.O_DSYNC === "number" && C.O_DSYNC !== 0;
+
+/** Whether this platform has O_DIRECT (Linux; macOS and Windows have other mechanisms, not used here). */
+export const hasDirectIo = typeof C.O_DIRECT === "number" && C.O_DIRECT !== 0;
 
 function call<T>(fn: (cb: (err: NodeJS.ErrnoException | null, value: T) => void) => void): Promise<T> {
   return new Promise((resolve, reject) => fn((err, value) => (err ? reject(err) : resolve(value))));
