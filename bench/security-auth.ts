@@ -3,9 +3,11 @@
  * with `--auth off` and with `--auth sigv4` (one user with an identity policy), driven by a load
  * generator in a process of its own that sends pre-signed raw HTTP/1.1 requests (the same bytes to both
  * servers: SigV4 does not prevent replays within the 5-minute window, so one signature per caller is
- * reused). Rounds alternate between the modes; the best round of each is compared.
+ * reused). Each round runs both modes on fresh servers and data directories, in alternating order (off
+ * then sigv4, then sigv4 then off, ...), each after a warm-up; the summary gives medians and ranges of
+ * records/s and of server CPU per request, and of each round's sigv4-to-off ratio.
  *
- *   node --import tsx bench/security-auth.ts [--seconds 10] [--rounds 2] [--callers 8] [--records 500]
+ *   node --import tsx bench/security-auth.ts [--seconds 5] [--warmup-seconds 1] [--rounds 6] [--callers 8] [--records 500]
  *        [--record-bytes 100] [--shards 4] [--storage memory|file] [--fsync never|always]
  *        [--profile <dir>]   (one CPU profile per server, in <dir>/off and <dir>/sigv4)
  *        [--dist <dir>]      (run a compiled build, e.g. dist/, instead of the sources through tsx)
@@ -99,11 +101,14 @@ interface Server {
   stop(): Promise<void>;
 }
 
-/** The process's user + system CPU seconds so far (Linux /proc; clock ticks are 1/100 s). */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+/** User + system CPU seconds so far of a process, or of one thread with `/proc/<pid>/task/<tid>/stat` (clock ticks are 1/100 s). */
+function cpuSeconds(pid: number, statPath = `/proc/${pid}/stat`): number {
+  const fields = readFileSync(statPath, "utf8").split(") ")[1]!.split(" ");
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
 }
+
+/** The main (JavaScript) thread's CPU seconds: the thread whose time bounds throughput. */
+const mainThreadSeconds = (pid: number): number => cpuSeconds(pid, `/proc/${pid}/task/${pid}/stat`);
 
 /** Runs the CLI from the sources through tsx, or from a compiled build (`--dist <dir>`, without a loader). */
 function startServer(args: string[], profileDir: string | undefined, distDir: string | undefined): Promise<Server> {
@@ -152,12 +157,28 @@ function runGenerator(job: LoadJob): Promise<LoadResult> {
   });
 }
 
+interface RoundResult {
+  rate: number;
+  cpuUsPerRequest: number;
+  mainUsPerRequest: number;
+  failures: number;
+}
+
+const median = (xs: readonly number[]): number => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = sorted.length / 2;
+  return sorted.length === 0 ? NaN : sorted.length % 2 === 1 ? sorted[Math.floor(mid)]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+const loadAverage = (): string => readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
+const percent = (x: number): string => `${x >= 0 ? "+" : ""}${(x * 100).toFixed(1)}%`;
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       load: { type: "string" },
-      seconds: { type: "string", default: "10" },
-      rounds: { type: "string", default: "2" },
+      seconds: { type: "string", default: "5" },
+      "warmup-seconds": { type: "string", default: "1" },
+      rounds: { type: "string", default: "6" },
       callers: { type: "string", default: "8" },
       records: { type: "string", default: "500" },
       "record-bytes": { type: "string", default: "100" },
@@ -176,11 +197,20 @@ async function main(): Promise<void> {
   const credentials = join(dir, "credentials.json");
   const policy = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["kinesis:PutRecords", "kinesis:Describe*", "kinesis:CreateStream", "kinesis:ListStreams"], Resource: "*" }] };
   await writeFile(credentials, JSON.stringify({ users: [{ accessKeyId: ACCESS_KEY_ID, secretAccessKey: SECRET, accountId: ACCOUNT, policy }] }));
-  const best: Record<string, LoadResult | undefined> = {};
-  const cpu: Record<string, number[]> = {};
+  const results: Record<"off" | "sigv4", RoundResult[]> = { off: [], sigv4: [] };
+  const loadBefore = loadAverage();
+  const job = (port: number, seconds: number): LoadJob => ({
+    port,
+    seconds,
+    callers: Number(values.callers),
+    records: Number(values.records),
+    recordBytes: Number(values["record-bytes"]),
+  });
   try {
     for (let round = 0; round < Number(values.rounds); round++) {
-      for (const mode of ["off", "sigv4"] as const) {
+      // off, sigv4, then sigv4, off: a drift of the machine over time falls on both modes alike.
+      const order = round % 2 === 0 ? (["off", "sigv4"] as const) : (["sigv4", "off"] as const);
+      for (const mode of order) {
         const dataDir = join(dir, `data-${mode}-${round}`);
         const args = ["--host", "127.0.0.1", "--port", "0", "--storage", values.storage!, "--fsync", values.fsync!, "--data-dir", dataDir, "--transition-ms", "0", "--log-level", "warn", "--auth", mode];
         if (mode === "sigv4") args.push("--credentials", credentials);
@@ -188,24 +218,20 @@ async function main(): Promise<void> {
         try {
           await waitReadyOrSigned(server.port, mode);
           await ensureStreamSigned(server.port, Number(values.shards), mode);
+          // Warm the server's JIT on the same load before measuring.
+          if (Number(values["warmup-seconds"]) > 0) await runGenerator(job(server.port, Number(values["warmup-seconds"])));
           const cpuBefore = cpuSeconds(server.pid);
-          const result = await runGenerator({
-            port: server.port,
-            seconds: Number(values.seconds),
-            callers: Number(values.callers),
-            records: Number(values.records),
-            recordBytes: Number(values["record-bytes"]),
-          });
+          const mainBefore = mainThreadSeconds(server.pid);
+          const result = await runGenerator(job(server.port, Number(values.seconds)));
           // Server CPU per request is what auth adds to; it holds even when other work shares the cores.
           const cpuUsPerRequest = ((cpuSeconds(server.pid) - cpuBefore) * 1e6) / (result.requests + 1);
-          (cpu[mode] ??= []).push(cpuUsPerRequest);
+          const mainUsPerRequest = ((mainThreadSeconds(server.pid) - mainBefore) * 1e6) / (result.requests + 1);
           const rate = result.records / result.seconds;
+          results[mode].push({ rate, cpuUsPerRequest, mainUsPerRequest, failures: result.failures });
           process.stdout.write(
             `round ${round + 1} auth ${mode.padEnd(5)} ${Math.round(rate).toLocaleString("en")} records/s, ${(result.bytes / result.seconds / 1e6).toFixed(1)} MB/s data, ` +
-              `server CPU ${Math.round(cpuUsPerRequest)} us/request, ${result.failures} failed requests\n`,
+              `server CPU ${Math.round(cpuUsPerRequest)} us/request (main thread ${Math.round(mainUsPerRequest)}), ${result.failures} failed requests (load ${loadAverage()})\n`,
           );
-          const previous = best[mode];
-          if (previous === undefined || rate > previous.records / previous.seconds) best[mode] = result;
         } finally {
           await server.stop();
         }
@@ -214,23 +240,23 @@ async function main(): Promise<void> {
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-  const rate = (r: LoadResult | undefined) => (r === undefined ? 0 : r.records / r.seconds);
-  const off = rate(best.off);
-  const sigv4 = rate(best.sigv4);
+  const rates = (mode: "off" | "sigv4") => results[mode].map((r) => r.rate);
+  const cpus = (mode: "off" | "sigv4") => results[mode].map((r) => r.cpuUsPerRequest);
+  // Each round's sigv4 against the same round's off (run next to it).
+  const rateRatios = results.sigv4.map((r, i) => r.rate / results.off[i]!.rate - 1);
+  const cpuRatios = results.sigv4.map((r, i) => results.off[i]!.cpuUsPerRequest / r.cpuUsPerRequest - 1);
+  const mains = (mode: "off" | "sigv4") => results[mode].map((r) => r.mainUsPerRequest);
+  const mainRatios = results.sigv4.map((r, i) => results.off[i]!.mainUsPerRequest / r.mainUsPerRequest - 1);
+  const spread = (xs: number[], format: (x: number) => string) => `${format(Math.min(...xs))} to ${format(Math.max(...xs))}`;
+  const count = (x: number) => Math.round(x).toLocaleString("en");
+  const failed = [...results.off, ...results.sigv4].reduce((n, r) => n + r.failures, 0);
   process.stdout.write(
-    `\n| PutRecords (${values.records} x ${values["record-bytes"]} B, ${values.callers} callers, ${values.storage}${values.storage === "file" ? `, fsync ${values.fsync}` : ""}) | records/s |\n|---|---|\n` +
-      `| --auth off | ${Math.round(off).toLocaleString("en")} |\n| --auth sigv4 | ${Math.round(sigv4).toLocaleString("en")} |\n` +
-      `| sigv4 vs off | ${(((sigv4 - off) / off) * 100).toFixed(1)}% |\n`,
-  );
-  const median = (xs: number[] | undefined) => {
-    const sorted = [...(xs ?? [])].sort((a, b) => a - b);
-    return sorted[Math.floor(sorted.length / 2)] ?? NaN;
-  };
-  const cpuOff = median(cpu.off);
-  const cpuSigv4 = median(cpu.sigv4);
-  process.stdout.write(
-    `\n| server CPU per PutRecords request (median of rounds) | us |\n|---|---|\n| --auth off | ${Math.round(cpuOff)} |\n| --auth sigv4 | ${Math.round(cpuSigv4)} |\n` +
-      `| CPU-bound throughput, sigv4 vs off | ${((cpuOff / cpuSigv4 - 1) * 100).toFixed(1)}% |\n`,
+    `\nPutRecords (${values.records} x ${values["record-bytes"]} B, ${values.callers} callers, ${values.storage}${values.storage === "file" ? `, fsync ${values.fsync}` : ""}), ` +
+      `${values.rounds} rounds x ${values.seconds} s per mode, ${failed} failed requests, load average ${loadBefore} before, ${loadAverage()} after\n\n` +
+      `| | --auth off | --auth sigv4 | sigv4 vs off (median of rounds' pairs; range) |\n|---|---|---|---|\n` +
+      `| records/s: median (range) | ${count(median(rates("off")))} (${spread(rates("off"), count)}) | ${count(median(rates("sigv4")))} (${spread(rates("sigv4"), count)}) | ${percent(median(rateRatios))} (${spread(rateRatios, percent)}) |\n` +
+      `| server CPU us/request: median (range) | ${count(median(cpus("off")))} (${spread(cpus("off"), count)}) | ${count(median(cpus("sigv4")))} (${spread(cpus("sigv4"), count)}) | ${percent(median(cpuRatios))} (${spread(cpuRatios, percent)}) CPU-bound throughput |\n` +
+      `| main-thread CPU us/request: median (range) | ${count(median(mains("off")))} (${spread(mains("off"), count)}) | ${count(median(mains("sigv4")))} (${spread(mains("sigv4"), count)}) | ${percent(median(mainRatios))} (${spread(mainRatios, percent)}) main-thread-bound throughput |\n`,
   );
 }
 

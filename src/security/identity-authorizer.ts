@@ -8,7 +8,7 @@ import { accessDenied } from "../core/errors.js";
 import type { RequestContext } from "../server/service.js";
 import type { CredentialStore } from "./credentials.js";
 import { globalConditionValue } from "./global-condition-keys.js";
-import { evaluatePolicy } from "./policy.js";
+import { evaluateIdentityPolicy } from "./policy.js";
 
 export interface ServiceAuthorizer {
   /** Throws AccessDeniedException unless the caller may perform `action` (e.g. `kinesisanalytics:StartApplication`) on `resourceArn`. */
@@ -26,7 +26,7 @@ export class IdentityAuthorizer implements ServiceAuthorizer {
     const caller = { arn: callerArn, account: user?.accountId ?? ctx.account };
     const decision =
       user?.policy !== undefined
-        ? evaluatePolicy(user.policy, { action, resource: resourceArn, context: { get: (key: string) => globalConditionValue(key, ctx, caller) } })
+        ? evaluateIdentityPolicy(user.policy, { action, resource: resourceArn, context: { get: (key: string) => globalConditionValue(key, ctx, caller) } })
         : { effect: "none" as const };
     if (decision.effect === "allow") return;
     const why = decision.effect === "deny" ? "with an explicit deny in an identity-based policy" : `because no identity-based policy allows the ${action} action`;

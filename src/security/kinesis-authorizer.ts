@@ -15,7 +15,7 @@ import type { StreamsEngine } from "../kinesis/engine/streams-engine.js";
 import type { RequestContext } from "../server/service.js";
 import type { CredentialStore } from "./credentials.js";
 import { globalConditionValue } from "./global-condition-keys.js";
-import { evaluatePolicy, parsePolicy, PolicySyntaxError, type Caller, type Decision, type Policy } from "./policy.js";
+import { evaluateIdentityPolicy, evaluatePolicy, parsePolicy, PolicySyntaxError, type Caller, type Decision, type Policy } from "./policy.js";
 
 /** What the Kinesis operations call before they act. */
 export interface OperationAuthorizer {
@@ -74,7 +74,7 @@ export class KinesisAuthorizer implements OperationAuthorizer {
     const request = { action, resource: target.arn, context: this.context(ctx, caller, target, input as ResourceInput) };
     let identity: Decision;
     if (credentials === undefined) identity = ALLOW_ALL;
-    else identity = user?.policy !== undefined ? evaluatePolicy(user.policy, request) : { effect: "none" };
+    else identity = user?.policy !== undefined ? evaluateIdentityPolicy(user.policy, request) : { effect: "none" };
     const resourcePolicy = this.policy(target.policy);
     const resource: Decision = resourcePolicy !== undefined ? evaluatePolicy(resourcePolicy, request, caller) : { effect: "none" };
 

@@ -168,3 +168,32 @@ export function evaluatePolicy(policy: Policy, request: PolicyRequest, caller?: 
   }
   return allowed === undefined ? NONE : { effect: "allow", principal: allowed };
 }
+
+/** Answers remembered per identity policy; beyond it that policy's memory starts over. */
+const DECISIONS_CACHED_PER_POLICY_MAX = 1024;
+/** Per parsed policy: its remembered answers, or null when a Condition makes answers depend on the request. */
+const decisionMemos = new WeakMap<Policy, Map<string, Decision> | null>();
+
+/**
+ * `evaluatePolicy` for an identity policy (no caller), remembering the answers of a policy without
+ * conditions: those depend on the action and the resource alone, and a caller asks the same few
+ * questions over and over (PutRecords on one stream). Parsed policies are never changed, so an
+ * answer stays right for the policy object's life.
+ */
+export function evaluateIdentityPolicy(policy: Policy, request: PolicyRequest): Decision {
+  let memo = decisionMemos.get(policy);
+  if (memo === undefined) {
+    memo = policy.statements.every((s) => s.conditions.length === 0) ? new Map() : null;
+    decisionMemos.set(policy, memo);
+  }
+  if (memo === null) return evaluatePolicy(policy, request);
+  // The action's length first keeps every (action, resource) pair's key distinct.
+  const key = `${request.action.length}:${request.action}${request.resource}`;
+  let decision = memo.get(key);
+  if (decision === undefined) {
+    decision = evaluatePolicy(policy, request);
+    if (memo.size >= DECISIONS_CACHED_PER_POLICY_MAX) memo.clear();
+    memo.set(key, decision);
+  }
+  return decision;
+}
