@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
+import type { ConditionContext } from "./conditions.js";
 import { evaluateIdentityPolicy, evaluatePolicy, parsePolicy, type PolicyRequest } from "./policy.js";
 
-const noContext = { get: () => undefined };
-const request = (action: string, resource: string, context = noContext): PolicyRequest => ({ action, resource, context });
+const noContext: ConditionContext = { get: () => undefined };
+const request = (action: string, resource: string, context: ConditionContext = noContext): PolicyRequest => ({ action, resource, context });
 
 describe("evaluateIdentityPolicy", () => {
   it("answers as evaluatePolicy does, asked repeatedly, for a policy without conditions", () => {
