@@ -344,7 +344,7 @@ function buildRows(tri: SystemResults | undefined, kin: SystemResults | undefine
   if (only.includes("put-h2-shared") && only.includes("put-100")) {
     const h1 = perSecond(throughput(tri, "put-100"), "records");
     const shared = perSecond(throughput(tri, "put-h2-shared"), "records");
-    rows.push({ scenario: "PutRecords 500 × 100 B over HTTP/2, 8 streams multiplexed on 1 session (64 KiB client windows)", metric: "records/s", tributary: shared, kinesalite: undefined, better: "higher" });
+    rows.push({ scenario: "PutRecords 500 × 100 B over HTTP/2, 8 streams multiplexed on 1 connection (client windows 1 MiB per stream, 8 MiB per connection)", metric: "records/s", tributary: shared, kinesalite: undefined, better: "higher" });
     const share = h1 === undefined || shared === undefined ? undefined : (100 * shared) / h1;
     rows.push({ scenario: "HTTP/2 (multiplexed) throughput as a share of HTTP/1.1", metric: "%", tributary: share, kinesalite: undefined, better: "higher", target: "≥ 80%", ...(share === undefined ? {} : { met: share >= 80 }) });
   }
