@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { startTributary } from "../app.js";
 import { ConfigError, configHelp, loadConfig } from "../core/config.js";
 import { runFaultsCommand } from "../kinesis/admin/faults-cli.js";
+import { startMemoryReportFromEnv } from "./memory-report.js";
 
 const USAGE = `Usage: tributary <command> [flags]
 
@@ -22,6 +23,7 @@ function version(): string {
 async function serve(argv: string[]): Promise<void> {
   const config = loadConfig(argv);
   const running = await startTributary(config);
+  startMemoryReportFromEnv((line) => process.stderr.write(line));
   const where = config.storage === "file" ? `data in ${config.dataDir}` : "data in memory (lost on exit)";
   process.stdout.write(`Tributary ${version()} listening on ${running.endpoint} (${where}). Ctrl-C stops it.\n`);
   let stopping = false;

@@ -199,3 +199,9 @@ export const SIGV4_PRESIGNED_EXPIRES_SECONDS_MAX = 7 * 24 * 3600;
 export const CONNECTIONS_MAX = 10_000;
 /** Records one at-rest data key encrypts before a new one is made (keeps random 96-bit GCM nonces far from collision). */
 export const DATA_KEY_RECORDS_MAX = 2 ** 30;
+
+// ---- Request buffers (src/server/request-buffers.ts) ----
+/** Request bodies and decode arenas below this size are allocated as usual; from it up they come from the pool. */
+export const REQUEST_BUFFER_BYTES_MIN = 64 * 1024;
+/** Free request buffers the pool keeps for reuse (8 callers' PutRecords bodies and arenas at 1 KiB records fit). */
+export const REQUEST_BUFFER_POOL_BYTES_MAX = 16 * 1024 * 1024;
