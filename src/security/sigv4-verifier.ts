@@ -13,7 +13,7 @@
  * expiry, scope (date, service), payload hash, signature.
  */
 import { hash, timingSafeEqual } from "node:crypto";
-import { ALGORITHM_IDENTIFIER, createScope, getCanonicalHeaders, SignatureV4 } from "@smithy/signature-v4";
+import { ALGORITHM_IDENTIFIER, createScope, getCanonicalHeaders, getSigningKey, SignatureV4 } from "@smithy/signature-v4";
 import type { Clock } from "../core/clock.js";
 import { invalidSignature, unrecognizedClient } from "../core/errors.js";
 import { SIGV4_CLOCK_SKEW_MS_MAX, SIGV4_PRESIGNED_EXPIRES_SECONDS_MAX } from "../core/limits.js";
@@ -22,6 +22,7 @@ import type { CredentialStore, User } from "./credentials.js";
 import { NodeSha256 } from "./node-sha256.js";
 
 type SignableRequest = Parameters<SignatureV4["presign"]>[0];
+type AwsCredentialIdentity = { accessKeyId: string; secretAccessKey: string; sessionToken: string | undefined };
 
 export const SIGNATURE_MISMATCH_MESSAGE =
   "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.";
@@ -74,16 +75,43 @@ function headerValue(value: string | string[] | undefined): string | undefined {
 const GENERATED_HEADERS = ["authorization", AMZ_DATE_HEADER, "date"] as const;
 
 /**
- * `SignatureV4` with its canonical-request and string-to-sign steps reachable, so that the header form
- * can be verified with smithy's own steps without the request copy `sign()` makes.
+ * `SignatureV4` with its steps reachable one by one, so that the header form is verified with smithy's
+ * own canonical request, string to sign and signing key, without the request copy `sign()` makes.
+ * The signing key (four HMACs, smithy's `getSigningKey`) is kept per scope for this user: it changes
+ * once a day per region and service.
  */
 class VerifyingSigner extends SignatureV4 {
+  private readonly signingKeys = new Map<string, Promise<Uint8Array>>();
+
+  constructor(private readonly identity: AwsCredentialIdentity) {
+    super({ credentials: identity, region: DEFAULT_SIGNER_REGION, service: "kinesis", sha256: NodeSha256, applyChecksum: false, uriEscapePath: true });
+  }
+
   canonicalRequest(request: SignableRequest, canonicalHeaders: Record<string, string>, payloadHash: string): string {
     return this.createCanonicalRequest(request, canonicalHeaders, payloadHash);
   }
 
   stringToSign(longDate: string, scope: string, canonicalRequest: string): Promise<string> {
     return this.createStringToSign(longDate, scope, canonicalRequest, ALGORITHM_IDENTIFIER);
+  }
+
+  /** The hex HMAC of the string to sign under the scope's signing key: what `sign()` puts after `Signature=`. */
+  async signature(shortDate: string, region: string, service: string, stringToSign: string): Promise<string> {
+    const hmac = new this.sha256(await this.signingKey(shortDate, region, service));
+    hmac.update(Buffer.from(stringToSign, "utf8"));
+    return Buffer.from(await hmac.digest()).toString("hex");
+  }
+
+  private signingKey(shortDate: string, region: string, service: string): Promise<Uint8Array> {
+    // Neither part of a client's scope can hold a "/", so the scope names one key.
+    const scope = createScope(shortDate, region, service);
+    let key = this.signingKeys.get(scope);
+    if (key === undefined) {
+      key = getSigningKey(this.sha256, this.identity, shortDate, region, service);
+      if (this.signingKeys.size >= SIGNING_KEYS_CACHED_PER_USER_MAX) this.signingKeys.clear();
+      this.signingKeys.set(scope, key);
+    }
+    return key;
   }
 }
 
@@ -93,6 +121,10 @@ interface SignedHeaderList {
   unsignable: Set<string>;
 }
 
+/** Signing keys (one per day, region and service) kept per user; beyond it the memory starts over. */
+const SIGNING_KEYS_CACHED_PER_USER_MAX = 64;
+/** Region the signer is built with; every verification passes the client's own scope instead. */
+const DEFAULT_SIGNER_REGION = "us-east-1";
 /** Distinct SignedHeaders lists remembered; beyond it the memory starts over. */
 const SIGNED_HEADER_LISTS_CACHED_MAX = 256;
 
@@ -106,6 +138,7 @@ export class SigV4Verifier implements Authenticator {
   /** One signer per user for the server's life: smithy keeps nothing per instance, but building one costs. */
   private readonly signers = new WeakMap<User, VerifyingSigner>();
   private readonly headerLists = new Map<string, SignedHeaderList>();
+  private lastDate = { text: "", ms: 0 };
 
   constructor(private readonly options: SigV4VerifierOptions) {}
 
@@ -119,7 +152,7 @@ export class SigV4Verifier implements Authenticator {
         throw unrecognizedClient(INVALID_TOKEN_MESSAGE);
       }
     }
-    const signedMs = parseAmzDate(sigv4.date);
+    const signedMs = this.signingTime(sigv4.date);
     if (signedMs === undefined) {
       throw invalidSignature(`Date must be in ISO-8601 'basic format'. Got '${sigv4.date}'. See http://en.wikipedia.org/wiki/ISO_8601`);
     }
@@ -162,7 +195,7 @@ export class SigV4Verifier implements Authenticator {
       const value = presigned.query?.[SIGNATURE_QUERY];
       expected = typeof value === "string" ? value : undefined;
     } else {
-      expected = await this.headerSignature(signer, user, signableRequest, sigv4.date, signedMs, scope.region, scope.service, signedSet, unsignable);
+      expected = await this.headerSignature(signer, user, signableRequest, sigv4.date, scope.region, scope.service, signedSet, unsignable);
     }
     if (expected === undefined || !sameSecret(expected, sigv4.signature)) throw invalidSignature(SIGNATURE_MISMATCH_MESSAGE);
     return { accessKeyId: user.accessKeyId, account: user.accountId, region: scope.region !== "" ? scope.region : this.options.defaultRegion };
@@ -179,7 +212,6 @@ export class SigV4Verifier implements Authenticator {
     user: User,
     request: SignableRequest,
     longDate: string,
-    signedMs: number,
     region: string,
     service: string,
     signable: Set<string>,
@@ -193,8 +225,9 @@ export class SigV4Verifier implements Authenticator {
     if (user.sessionToken) headers[SECURITY_TOKEN_HEADER] = user.sessionToken;
     const canonicalHeaders = getCanonicalHeaders(request, unsignable, signable);
     const canonicalRequest = signer.canonicalRequest(request, canonicalHeaders, payloadHash);
-    const stringToSign = await signer.stringToSign(longDate, createScope(longDate.slice(0, 8), region, service), canonicalRequest);
-    return signer.sign(stringToSign, { signingDate: new Date(signedMs), signingRegion: region, signingService: service });
+    const shortDate = longDate.slice(0, 8);
+    const stringToSign = await signer.stringToSign(longDate, createScope(shortDate, region, service), canonicalRequest);
+    return signer.signature(shortDate, region, service, stringToSign);
   }
 
   /**
@@ -273,16 +306,17 @@ export class SigV4Verifier implements Authenticator {
   private signerFor(user: User): VerifyingSigner {
     let signer = this.signers.get(user);
     if (signer === undefined) {
-      signer = new VerifyingSigner({
-        credentials: { accessKeyId: user.accessKeyId, secretAccessKey: user.secretAccessKey, sessionToken: user.sessionToken },
-        region: this.options.defaultRegion,
-        service: "kinesis",
-        sha256: NodeSha256,
-        applyChecksum: false,
-        uriEscapePath: true,
-      });
+      signer = new VerifyingSigner({ accessKeyId: user.accessKeyId, secretAccessKey: user.secretAccessKey, sessionToken: user.sessionToken });
       this.signers.set(user, signer);
     }
     return signer;
+  }
+
+  /** parseAmzDate, remembering the last answer: concurrent clients sign with the same few seconds. */
+  private signingTime(text: string): number | undefined {
+    if (text === this.lastDate.text) return this.lastDate.ms;
+    const ms = parseAmzDate(text);
+    if (ms !== undefined) this.lastDate = { text, ms };
+    return ms;
   }
 }
