@@ -47,6 +47,7 @@ export async function startTributary(config: TributaryConfig, options: StartOpti
     kind: config.storage,
     dataDir,
     fsync: parseFsyncMode(config.fsync),
+    directIo: config.directIo === "auto",
     segmentBytesMax: config.segmentBytesMax,
     logger,
     clock,

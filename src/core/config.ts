@@ -25,6 +25,8 @@ export interface TributaryConfig {
   dataDir: string;
   storage: "file" | "memory";
   fsync: string;
+  /** `auto`: with `--fsync always`, append with O_DIRECT where the file system takes it; `off`: never. */
+  directIo: "auto" | "off";
   segmentBytesMax: number | undefined;
   region: string;
   account: string;
@@ -62,6 +64,7 @@ export const DEFAULT_CONFIG: TributaryConfig = {
   dataDir: "./data",
   storage: "file",
   fsync: "always",
+  directIo: "auto",
   segmentBytesMax: undefined,
   region: "us-east-1",
   account: "000000000000",
@@ -152,6 +155,12 @@ const SETTINGS: readonly Setting[] = [
   { flag: "data-dir", env: ["TRIBUTARY_DATA_DIR"], help: "where the file backend keeps its data", apply: (c, v) => (c.dataDir = v) },
   { flag: "storage", env: ["TRIBUTARY_STORAGE"], help: "file (durable, default) or memory (throwaway)", apply: (c, v) => (c.storage = oneOf("--storage", v, ["file", "memory"] as const)) },
   { flag: "fsync", env: ["TRIBUTARY_FSYNC"], help: "always (default), interval:<ms> or never", apply: (c, v) => (c.fsync = v) },
+  {
+    flag: "direct-io",
+    env: ["TRIBUTARY_DIRECT_IO"],
+    help: "auto (default: O_DIRECT appends with --fsync always where possible) or off",
+    apply: (c, v) => (c.directIo = oneOf("--direct-io", v, ["auto", "off"] as const)),
+  },
   { flag: "segment-bytes", env: ["TRIBUTARY_SEGMENT_BYTES"], help: "shard log segment size in bytes", apply: (c, v) => (c.segmentBytesMax = integer("--segment-bytes", v, 4096, 2 ** 40)) },
   { flag: "region", env: ["TRIBUTARY_REGION", "AWS_REGION"], help: "region used when a request names none", apply: (c, v) => (c.region = v) },
   {

@@ -21,6 +21,8 @@ export interface OpenBackendOptions {
   dataDir: string;
   fsync: FsyncMode;
   segmentBytesMax?: number;
+  /** false: durable appends through the page cache even where O_DIRECT works (see file/direct-io.ts). */
+  directIo?: boolean;
   logger?: Logger;
   clock?: Clock;
 }
@@ -45,5 +47,6 @@ export async function openBackend(options: OpenBackendOptions): Promise<StorageB
     segmentBytesMax: options.segmentBytesMax ?? SEGMENT_BYTES_DEFAULT_MAX,
     logger: options.logger ?? silentLogger,
     clock: options.clock ?? systemClock,
+    directIo: options.directIo ?? true,
   });
 }
