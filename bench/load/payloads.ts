@@ -37,8 +37,27 @@ const NEXT_ITERATOR_FIELD = Buffer.from('"NextShardIterator":"', "latin1");
 const FAILED_COUNT_FIELD = Buffer.from('"FailedRecordCount":', "latin1");
 const QUOTE = 0x22;
 
-/** Records in a GetRecords response, counted without parsing the JSON. */
+const OPEN_BRACE = 0x7b;
+const CHILD_SHARDS_FIELD = Buffer.from('"ChildShards"', "latin1");
+/** ChildShards (two children at most, after the records) fits well inside this. */
+const CHILD_SHARDS_TAIL_BYTES = 4096;
+
+/**
+ * Records in a GetRecords response, counted without parsing the JSON. Each record is one JSON object
+ * and nothing else in the body is, except the body itself and ChildShards (only at a closed shard's
+ * end), while the benchmark's data (base64) and partition keys never hold a `{`: so counting that byte
+ * (memchr) is exact, and five to ten times cheaper than searching for a field name — this process shares
+ * the machine's two cores with the server. With ChildShards present, the field search is used.
+ */
 export function countRecords(body: Buffer): number {
+  // Tributary writes ChildShards after the records (kinesalite 3.3.3 never does): only the end needs a look.
+  if (body.indexOf(CHILD_SHARDS_FIELD, Math.max(0, body.length - CHILD_SHARDS_TAIL_BYTES)) >= 0) return countRecordsByField(body);
+  let braces = 0;
+  for (let at = body.indexOf(OPEN_BRACE); at >= 0; at = body.indexOf(OPEN_BRACE, at + 1)) braces++;
+  return Math.max(0, braces - 1);
+}
+
+function countRecordsByField(body: Buffer): number {
   let count = 0;
   for (let at = body.indexOf(SEQUENCE_NUMBER_FIELD); at >= 0; at = body.indexOf(SEQUENCE_NUMBER_FIELD, at + SEQUENCE_NUMBER_FIELD.length)) count++;
   return count;
