@@ -2,9 +2,11 @@
 import type { LatencySummary } from "../lib/stats.js";
 
 /**
- * `http2` is what the Kinesis JS SDK v3 does by default: `disableConcurrentStreams: true`, so every request
- * opens its own HTTP/2 session and closes it after the response. `http2-shared` multiplexes all callers
- * over one session (what other HTTP/2 clients do).
+ * Both HTTP/2 transports use the raw client (bench/lib/raw-http2.ts). `http2` is what the Kinesis JS SDK v3
+ * does by default: `disableConcurrentStreams: true`, so every request opens its own connection (Node's
+ * default windows, SETTINGS MAX_CONCURRENT_STREAMS 1, the request sent without waiting for the server's
+ * SETTINGS, GOAWAY on the response, closed after it). `http2-shared` multiplexes all callers as concurrent
+ * streams on one connection whose client windows are 1 MiB per stream and 8 MiB per connection.
  */
 export type Transport = "http1" | "http2" | "http2-shared";
 
