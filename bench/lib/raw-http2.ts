@@ -331,7 +331,7 @@ export class RawH2Connection {
     socket.on("data", (chunk: Buffer) => this.onData(chunk));
     socket.on("error", (error) => this.fail(error));
     socket.on("close", () => this.fail(new Error("connection closed by the server")));
-    socket.write(Buffer.concat(this.openingFrames()));
+    socket.write(openingBytes(options));
   }
 
   /** Opens a connection and waits until TCP is up; the preface and SETTINGS are already on their way. */
@@ -374,15 +374,6 @@ export class RawH2Connection {
   close(): void {
     this.failure ??= new Error("connection closed");
     this.socket.destroy();
-  }
-
-  private openingFrames(): Buffer[] {
-    const settings: Array<[number, number]> = [];
-    if (this.options.streamWindowBytes !== DEFAULT_WINDOW_BYTES) settings.push([SETTING_INITIAL_WINDOW_SIZE, this.options.streamWindowBytes]);
-    const frames = [PREFACE, settingsFrame(settings)];
-    if (this.options.maxConcurrentStreamsSetting !== undefined) frames.push(settingsFrame([[SETTING_MAX_CONCURRENT_STREAMS, this.options.maxConcurrentStreamsSetting]]));
-    if (this.options.connectionWindowBytes > DEFAULT_WINDOW_BYTES) frames.push(windowUpdateFrame(0, this.options.connectionWindowBytes - DEFAULT_WINDOW_BYTES));
-    return frames;
   }
 
   private start(waiting: Waiting): void {
@@ -650,14 +641,18 @@ export class RawH2Connection {
     if (payload.length < 8) return this.protocolError("GOAWAY too short");
     const lastStreamId = payload.readUInt32BE(0) & 0x7fffffff;
     const code = payload.readUInt32BE(4);
+    const affected = [...this.streams.values()].filter((stream) => stream.id > lastStreamId || code !== 0);
+    if (code === 0 && affected.length === 0 && this.waiting.length === 0) {
+      // The ordinary end of a connection (every one-shot connection gets one): no Error (and stack) to build.
+      this.refusal ??= GOAWAY_NO_ERROR;
+      return;
+    }
     const debug = payload.toString("utf8", 8);
     const error = new Error(`the server sent GOAWAY (${errorName(code)}${debug.length > 0 ? `: ${debug}` : ""})`);
     this.refusal ??= error; // no new streams on this connection
-    for (const stream of [...this.streams.values()]) {
-      if (stream.id > lastStreamId || code !== 0) {
-        this.forget(stream);
-        stream.reject(error);
-      }
+    for (const stream of affected) {
+      this.forget(stream);
+      stream.reject(error);
     }
     for (const waiting of this.waiting.splice(0)) waiting.reject(error);
   }
@@ -690,6 +685,22 @@ const STATUS_200 = 0x88;
 /** Marks, inside a header block still being continued, that its HEADERS frame also ended the stream. */
 const END_STREAM_MARK = Buffer.alloc(0);
 
+/** The preface and the client's first frames, built once per options object. */
+const openingCache = new WeakMap<H2ClientOptions, Buffer>();
+
+function openingBytes(options: H2ClientOptions): Buffer {
+  const cached = openingCache.get(options);
+  if (cached !== undefined) return cached;
+  const settings: Array<[number, number]> = [];
+  if (options.streamWindowBytes !== DEFAULT_WINDOW_BYTES) settings.push([SETTING_INITIAL_WINDOW_SIZE, options.streamWindowBytes]);
+  const frames = [PREFACE, settingsFrame(settings)];
+  if (options.maxConcurrentStreamsSetting !== undefined) frames.push(settingsFrame([[SETTING_MAX_CONCURRENT_STREAMS, options.maxConcurrentStreamsSetting]]));
+  if (options.connectionWindowBytes > DEFAULT_WINDOW_BYTES) frames.push(windowUpdateFrame(0, options.connectionWindowBytes - DEFAULT_WINDOW_BYTES));
+  const bytes = Buffer.concat(frames);
+  openingCache.set(options, bytes);
+  return bytes;
+}
+
 function settingsFrame(settings: ReadonlyArray<readonly [number, number]>): Buffer {
   const payload = Buffer.allocUnsafe(settings.length * 6);
   settings.forEach(([id, value], i) => {
@@ -706,5 +717,6 @@ function windowUpdateFrame(streamId: number, increment: number): Buffer {
 }
 
 const settingsAckFrame = frame(FrameType.Settings, FLAG_ACK, 0);
+const GOAWAY_NO_ERROR = new Error("the server sent GOAWAY (NO_ERROR): no new streams on this connection");
 /** GOAWAY, last stream 0, NO_ERROR: what Node's `session.close()` sends from a client. */
 const goawayFrame = frame(FrameType.Goaway, 0, 0, Buffer.alloc(8));
