@@ -36,7 +36,7 @@ const MB = 1_000_000;
 const GB = 1_000_000_000;
 const SETTLE_BEFORE_RSS_MS = 1_000;
 
-const SCENARIOS = ["put-100", "put-1k", "drain", "put-h2", "put-h2-shared", "put-latency", "delivery-poll", "delivery-subscribe"] as const;
+const SCENARIOS = ["put-100", "put-1k", "drain", "put-h1-per-request", "put-h2", "put-h2-shared", "put-latency", "delivery-poll", "delivery-subscribe"] as const;
 type ScenarioId = (typeof SCENARIOS)[number] | "bulk-write";
 type SystemName = "tributary" | "kinesalite";
 
@@ -69,7 +69,7 @@ for (const s of systems) if (s !== "tributary" && s !== "kinesalite") throw new 
 for (const s of only) if (!(SCENARIOS as readonly string[]).includes(s)) throw new Error(`unknown scenario ${s}; known: ${SCENARIOS.join(", ")}`);
 if (!(seconds > 0)) throw new Error("--seconds must be a positive number");
 
-const STREAMS = { "put-100": "bench-100", "put-1k": "bench-1k", "put-h2": "bench-h2", "put-h2-shared": "bench-h2-shared", latency: "bench-latency", bulk: "bench-bulk" } as const;
+const STREAMS = { "put-100": "bench-100", "put-1k": "bench-1k", "put-h1-per-request": "bench-h1-per-request", "put-h2": "bench-h2", "put-h2-shared": "bench-h2-shared", latency: "bench-latency", bulk: "bench-bulk" } as const;
 
 const benchStartedMs = performance.now();
 function progress(message: string): void {
@@ -205,7 +205,7 @@ class SystemUnderTest {
     if (this.sampler === undefined) this.sampler = new RssSampler(server.pid);
     else this.sampler.follow(server.pid);
     await waitReady(server.port);
-    for (const name of [STREAMS["put-100"], STREAMS["put-1k"], STREAMS["put-h2"], STREAMS["put-h2-shared"], STREAMS.bulk]) await ensureStream(server.port, name, SHARDS);
+    for (const name of [STREAMS["put-100"], STREAMS["put-1k"], STREAMS["put-h1-per-request"], STREAMS["put-h2"], STREAMS["put-h2-shared"], STREAMS.bulk]) await ensureStream(server.port, name, SHARDS);
     const latency = await ensureStream(server.port, STREAMS.latency, SHARDS);
     this.shardIds = latency.shardIds;
     if (this.system === "tributary") this.consumerArn = await ensureConsumer(server.port, latency.arn, "bench-consumer");
@@ -241,6 +241,8 @@ async function runScenario(
       return put(port, STREAMS["put-100"], 100, "http1");
     case "put-1k":
       return put(port, STREAMS["put-1k"], 1024, "http1");
+    case "put-h1-per-request":
+      return put(port, STREAMS["put-h1-per-request"], 100, "http1-per-request");
     case "put-h2":
       return put(port, STREAMS["put-h2"], 100, "http2");
     case "put-h2-shared":
@@ -339,14 +341,23 @@ function buildRows(tri: SystemResults | undefined, kin: SystemResults | undefine
     const h2 = perSecond(throughput(tri, "put-h2"), "records");
     rows.push({ scenario: "PutRecords 500 × 100 B over HTTP/2 as the Kinesis JS SDK v3 sends it (a session per request, 8 callers; kinesalite: no HTTP/2)", metric: "records/s", tributary: h2, kinesalite: undefined, better: "higher" });
     const share = h1 === undefined || h2 === undefined ? undefined : (100 * h2) / h1;
-    rows.push({ scenario: "HTTP/2 (session per request, as the SDK) throughput as a share of HTTP/1.1", metric: "%", tributary: share, kinesalite: undefined, better: "higher", target: "≥ 80%", ...(share === undefined ? {} : { met: share >= 80 }) });
+    rows.push({ scenario: "HTTP/2 (session per request, as the SDK) throughput as a share of HTTP/1.1 keep-alive", metric: "%", tributary: share, kinesalite: undefined, better: "higher", target: "≥ 80%", ...(share === undefined ? {} : { met: share >= 80 }) });
+  }
+  if (only.includes("put-h2") && only.includes("put-h1-per-request")) {
+    const t = throughput(tri, "put-h1-per-request");
+    const k = throughput(kin, "put-h1-per-request");
+    const h1 = perSecond(t, "records");
+    const h2 = perSecond(throughput(tri, "put-h2"), "records");
+    rows.push({ scenario: "PutRecords 500 × 100 B over HTTP/1.1 with a new connection per request (put-h2's shape over HTTP/1.1), 8 callers", metric: "records/s", tributary: h1, kinesalite: perSecond(k, "records"), better: "higher" });
+    const share = h1 === undefined || h2 === undefined ? undefined : (100 * h2) / h1;
+    rows.push({ scenario: "HTTP/2 (session per request, as the SDK) throughput as a share of HTTP/1.1 with a connection per request", metric: "%", tributary: share, kinesalite: undefined, better: "higher", target: "≥ 80%", ...(share === undefined ? {} : { met: share >= 80 }) });
   }
   if (only.includes("put-h2-shared") && only.includes("put-100")) {
     const h1 = perSecond(throughput(tri, "put-100"), "records");
     const shared = perSecond(throughput(tri, "put-h2-shared"), "records");
     rows.push({ scenario: "PutRecords 500 × 100 B over HTTP/2, 8 streams multiplexed on 1 connection (client windows 1 MiB per stream, 8 MiB per connection)", metric: "records/s", tributary: shared, kinesalite: undefined, better: "higher" });
     const share = h1 === undefined || shared === undefined ? undefined : (100 * shared) / h1;
-    rows.push({ scenario: "HTTP/2 (multiplexed) throughput as a share of HTTP/1.1", metric: "%", tributary: share, kinesalite: undefined, better: "higher", target: "≥ 80%", ...(share === undefined ? {} : { met: share >= 80 }) });
+    rows.push({ scenario: "HTTP/2 (multiplexed) throughput as a share of HTTP/1.1 keep-alive", metric: "%", tributary: share, kinesalite: undefined, better: "higher", target: "≥ 80%", ...(share === undefined ? {} : { met: share >= 80 }) });
   }
   const mib = (bytes: number | undefined) => (bytes === undefined || Number.isNaN(bytes) ? undefined : bytes / 2 ** 20);
   const writtenGb = (r: SystemResults | undefined) => (r === undefined ? "" : `${(r.payloadBytesWritten / GB).toFixed(2)}`);
@@ -354,7 +365,8 @@ function buildRows(tri: SystemResults | undefined, kin: SystemResults | undefine
   rows.push({ scenario: "Server RSS after the run (1 s idle)", metric: "MiB", tributary: mib(tri?.rssAfterBytes), kinesalite: mib(kin?.rssAfterBytes), better: "lower" });
   if (tri?.rssAfterBulkBytes !== undefined) {
     const bulk = throughput(tri, "bulk-write");
-    rows.push(maxTarget({ scenario: `Server RSS after writing ${writeGb} GB (1 KiB records, ${formatRate(bulk)})`, metric: "MiB", tributary: mib(tri.rssAfterBulkBytes), kinesalite: undefined, better: "lower" }, 250, "MiB"));
+    // The issue's 250 MB are 238.4 MiB.
+    rows.push(maxTarget({ scenario: `Server RSS after writing ${writeGb} GB (1 KiB records, ${formatRate(bulk)})`, metric: "MiB", tributary: mib(tri.rssAfterBulkBytes), kinesalite: undefined, better: "lower" }, 238.4, "MiB (250 MB)"));
   }
   return rows;
 }

@@ -66,6 +66,17 @@ async function openSenders(job: PutJob, body: Buffer): Promise<{ send: Send[]; c
     };
   }
   const bytes = encodeRequest(job.port, "PutRecords", body);
+  if (job.transport === "http1-per-request") {
+    const send: Send = async () => {
+      const connection = await RawConnection.open(job.port);
+      try {
+        return await connection.request(bytes, true);
+      } finally {
+        connection.close();
+      }
+    };
+    return { send: Array.from({ length: job.callers }, () => send), close: () => undefined };
+  }
   const connections = await Promise.all(Array.from({ length: job.callers }, () => RawConnection.open(job.port)));
   return {
     send: connections.map((c) => () => c.request(bytes, true)),
