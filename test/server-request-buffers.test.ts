@@ -1,7 +1,7 @@
 /**
  * Pooled request buffers (src/server/request-buffers.ts) are reused across requests: concurrent large
  * PutRecords over HTTP/1.1, some declined by the byte scanner or refused, must each store exactly the
- * bytes they sent.
+ * bytes they sent, and concurrent GetRecords pages (pooled response buffers) must return them.
  */
 import { describe, expect, it } from "vitest";
 import { rpc } from "./helpers/raw-http.js";
@@ -53,10 +53,12 @@ describe("PutRecords through pooled request buffers", () => {
     }
     const shards = (await call("ListShards", { StreamName: "pooled" })).json.Shards as { ShardId: string }[];
     let seen = 0;
-    for (const shard of shards) {
+    // Three readers per shard at once: their GetRecords pages (megabytes, pooled response buffers) overlap.
+    const READERS_PER_SHARD = 3;
+    await Promise.all(shards.flatMap((shard) => Array.from({ length: READERS_PER_SHARD }, () => shard)).map(async (shard) => {
       let iterator = (await call("GetShardIterator", { StreamName: "pooled", ShardId: shard.ShardId, ShardIteratorType: "TRIM_HORIZON" })).json.ShardIterator as string | undefined;
       while (iterator !== undefined) {
-        const page = (await call("GetRecords", { ShardIterator: iterator, Limit: 10000 })).json as { Records: { PartitionKey: string; Data: string }[]; NextShardIterator?: string };
+        const page = (await call("GetRecords", { ShardIterator: iterator, Limit: 2000 })).json as { Records: { PartitionKey: string; Data: string }[]; NextShardIterator?: string };
         for (const record of page.Records) {
           const want = expected.get(record.PartitionKey);
           expect(want, record.PartitionKey).toBeDefined();
@@ -65,7 +67,7 @@ describe("PutRecords through pooled request buffers", () => {
         }
         iterator = page.Records.length === 0 ? undefined : page.NextShardIterator;
       }
-    }
-    expect(seen).toBe(expected.size);
+    }));
+    expect(seen).toBe(expected.size * READERS_PER_SHARD);
   }, 60_000);
 });

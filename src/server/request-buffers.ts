@@ -54,6 +54,11 @@ export class RequestBufferPool {
     this.freeBytes += size;
   }
 
+  /** Whether `view` is a view of one of this pool's buffers. */
+  owns(view: Uint8Array): boolean {
+    return this.pooled.has(view.buffer);
+  }
+
   /** Bytes held in free buffers. */
   get idleBytes(): number {
     return this.freeBytes;
@@ -68,6 +73,15 @@ function sizeClassOf(bytes: number): number {
 
 /** The process's pool, shared by every connection. */
 export const requestBufferPool = new RequestBufferPool(REQUEST_BUFFER_POOL_BYTES_MAX);
+
+/**
+ * A buffer for a large response body (a GetRecords page is megabytes): from the pool, given back by the
+ * HTTP/1.1 exchange once the response is flushed to the socket (Http1Exchange.respond); a response that
+ * is never flushed (the client went away, or HTTP/2) simply leaves it to the GC.
+ */
+export function responseBuffer(bytes: number): Buffer {
+  return requestBufferPool.take(bytes) ?? Buffer.allocUnsafe(bytes);
+}
 
 /** The pooled buffers one request holds; all go back at once when it is answered. */
 export class RequestBuffers {
