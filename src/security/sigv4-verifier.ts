@@ -71,6 +71,13 @@ function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value.join(",") : value;
 }
 
+/** Signing keys (one per day, region and service) kept per user; beyond it the memory starts over. */
+const SIGNING_KEYS_CACHED_PER_USER_MAX = 64;
+/** Region the signer is built with; every verification passes the client's own scope instead. */
+const DEFAULT_SIGNER_REGION = "us-east-1";
+/** Distinct SignedHeaders lists remembered; beyond it the memory starts over. */
+const SIGNED_HEADER_LISTS_CACHED_MAX = 256;
+
 /** Headers `prepareRequest` removes before `sign()` signs (smithy's GENERATED_HEADERS). */
 const GENERATED_HEADERS = ["authorization", AMZ_DATE_HEADER, "date"] as const;
 
@@ -121,13 +128,6 @@ interface SignedHeaderList {
   unsignable: Set<string>;
 }
 
-/** Signing keys (one per day, region and service) kept per user; beyond it the memory starts over. */
-const SIGNING_KEYS_CACHED_PER_USER_MAX = 64;
-/** Region the signer is built with; every verification passes the client's own scope instead. */
-const DEFAULT_SIGNER_REGION = "us-east-1";
-/** Distinct SignedHeaders lists remembered; beyond it the memory starts over. */
-const SIGNED_HEADER_LISTS_CACHED_MAX = 256;
-
 export interface SigV4VerifierOptions {
   credentials: CredentialStore;
   clock: Clock;
@@ -135,7 +135,7 @@ export interface SigV4VerifierOptions {
 }
 
 export class SigV4Verifier implements Authenticator {
-  /** One signer per user for the server's life: smithy keeps nothing per instance, but building one costs. */
+  /** One signer per user for the server's life: it keeps that user's signing keys. */
   private readonly signers = new WeakMap<User, VerifyingSigner>();
   private readonly headerLists = new Map<string, SignedHeaderList>();
   private lastDate = { text: "", ms: 0 };
