@@ -1,7 +1,7 @@
 /**
- * Pooled request buffers (src/server/request-buffers.ts) are reused across requests: concurrent large
- * PutRecords over HTTP/1.1, some declined by the byte scanner or refused, must each store exactly the
- * bytes they sent, and concurrent GetRecords pages (pooled response buffers) must return them.
+ * Pooled buffers (src/server/request-buffers.ts) are reused across requests: concurrent GetRecords pages
+ * (pooled response buffers) over HTTP/1.1 must each return exactly the bytes that concurrent large
+ * PutRecords (some declined by the byte scanner, some refused) stored.
  */
 import { describe, expect, it } from "vitest";
 import { rpc } from "./helpers/raw-http.js";
@@ -24,7 +24,7 @@ async function call(operation: string, body: unknown): Promise<{ status: number;
   return { status: res.status, json: JSON.parse(res.body.toString("utf8")) as Record<string, unknown> };
 }
 
-describe("PutRecords through pooled request buffers", () => {
+describe("PutRecords and GetRecords with pooled buffers", () => {
   it("stores every record's own bytes under concurrent large requests", async () => {
     expect((await call("CreateStream", { StreamName: "pooled", ShardCount: 2 })).status).toBe(200);
     const expected = new Map<string, Buffer>();

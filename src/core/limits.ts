@@ -201,13 +201,12 @@ export const CONNECTIONS_MAX = 10_000;
 export const DATA_KEY_RECORDS_MAX = 2 ** 30;
 
 // ---- Request buffers (src/server/request-buffers.ts) ----
-/** Request bodies and decode arenas below this size are allocated as usual; from it up they come from the pool. */
+/** Response buffers below this size are allocated as usual; from it up they come from the pool (src/server/request-buffers.ts). */
 export const REQUEST_BUFFER_BYTES_MIN = 64 * 1024;
 /**
- * Free request buffers the pool keeps for reuse: what 8 callers' PutRecords bodies and arenas (1 MiB
- * each at 500 x 1 KiB records) and 4 readers' GetRecords pages (4 MiB each) hold at once, with room to
- * spare. Too tight a bound costs more than it saves: buffers dropped under load are freed by malloc,
- * which then raises its mmap threshold and serves later large allocations from the brk heap, which
- * fragments (measured: RSS +40 MiB with 16 MiB here). Only touched pages are resident.
+ * Free buffers the pool keeps for reuse: several readers' GetRecords pages (4 MiB each at 10,000 x 100 B),
+ * with room to spare. Too tight a bound costs more than it saves: buffers dropped under load are freed by
+ * malloc, which then raises its mmap threshold and serves later large allocations from the brk heap,
+ * which fragments. Only touched pages are resident.
  */
 export const REQUEST_BUFFER_POOL_BYTES_MAX = 48 * 1024 * 1024;

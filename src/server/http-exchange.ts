@@ -10,7 +10,7 @@ import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerR
 import type { ServerHttp2Stream } from "node:http2";
 import type { Readable } from "node:stream";
 import type { TLSSocket } from "node:tls";
-import { bindBodyToRequest, requestBufferPool, RequestBuffers } from "./request-buffers.js";
+import { requestBufferPool } from "./request-buffers.js";
 
 /** What an event stream writes to: a chunked HTTP/1.1 body or an HTTP/2 stream's DATA. */
 export interface StreamingBody {
@@ -47,27 +47,12 @@ export type BodyTooLarge = typeof BODY_TOO_LARGE;
 
 /**
  * Reads a whole body into one Buffer. With a Content-Length the buffer is allocated once and filled in
- * place (or the single chunk is used as is); without one, chunks are joined at the end. With `buffers`,
- * a large body is filled into one of the request's pooled buffers (src/server/request-buffers.ts), and
- * the body is bound to them so its decoder can take scratch space from the same request; the caller
- * releases them when the request is answered.
+ * place (or the single chunk is used as is); without one, chunks are joined at the end.
  */
-export function readBody(source: Readable, contentLengthHeader: string | undefined, maxBytes: number, buffers?: RequestBuffers): Promise<Buffer | BodyTooLarge> {
+export function readBody(source: Readable, contentLengthHeader: string | undefined, maxBytes: number): Promise<Buffer | BodyTooLarge> {
   const declared = contentLengthHeader === undefined ? -1 : Number(contentLengthHeader);
   if (declared > maxBytes) return Promise.resolve(BODY_TOO_LARGE);
-  const read = new Promise<Buffer | BodyTooLarge>((resolve, reject) => new BodyReader(source, declared, maxBytes, resolve, reject, buffers));
-  if (buffers === undefined) return read;
-  return read.then(
-    (body) => {
-      if (body === BODY_TOO_LARGE) buffers.release();
-      else bindBodyToRequest(body, buffers);
-      return body;
-    },
-    (error: unknown) => {
-      buffers.release(); // nobody will see the partial body
-      throw error;
-    },
-  );
+  return new Promise((resolve, reject) => new BodyReader(source, declared, maxBytes, resolve, reject));
 }
 
 class BodyReader {
@@ -82,7 +67,6 @@ class BodyReader {
     private readonly maxBytes: number,
     private readonly resolve: (body: Buffer | BodyTooLarge) => void,
     private readonly reject: (error: Error) => void,
-    private readonly buffers: RequestBuffers | undefined,
   ) {
     source.on("data", this.onData);
     source.once("end", this.onEnd);
@@ -100,7 +84,7 @@ class BodyReader {
     if (this.declared > 0 && length <= this.declared) {
       if (this.length === 0 && chunk.length === this.declared) this.single = chunk;
       else {
-        this.filled ??= this.buffers?.take(this.declared) ?? Buffer.allocUnsafe(this.declared);
+        this.filled ??= Buffer.allocUnsafe(this.declared);
         chunk.copy(this.filled, this.length);
       }
     } else {
@@ -153,8 +137,6 @@ export class Http1Exchange implements HttpExchange {
   readonly method: string;
   readonly url: string;
   readonly headers: IncomingHttpHeaders;
-  /** The request's pooled buffers (a large body, its decode arena); back to the pool once it is answered. */
-  private buffers: RequestBuffers | undefined;
 
   constructor(
     private readonly req: IncomingMessage,
@@ -182,13 +164,10 @@ export class Http1Exchange implements HttpExchange {
   }
 
   readBody(maxBytes: number): Promise<Buffer | BodyTooLarge> {
-    this.buffers ??= new RequestBuffers();
-    return readBody(this.req, this.headers["content-length"], maxBytes, this.buffers);
+    return readBody(this.req, this.headers["content-length"], maxBytes);
   }
 
   respond(status: number, headers: OutgoingHttpHeaders, body: Buffer | string): void {
-    // Answering ends the request's use of its input, whether or not the client is still there.
-    this.buffers?.release();
     if (this.closed) return;
     headers["content-length"] = typeof body === "string" ? Buffer.byteLength(body) : body.length;
     this.res.writeHead(status, headers);
@@ -206,7 +185,6 @@ export class Http1Exchange implements HttpExchange {
   }
 
   startStreaming(status: number, headers: OutgoingHttpHeaders): StreamingBody {
-    this.buffers?.release();
     this.res.writeHead(status, headers); // no Content-Length: Node sends Transfer-Encoding: chunked
     this.res.flushHeaders();
     return new WritableBody(this.res);

@@ -12,7 +12,6 @@
  * returns equals JSON.parse's value with each blob string replaced by its bytes (which the deserializer
  * accepts as already decoded, as it does CBOR byte strings).
  */
-import { requestBuffersOf } from "../request-buffers.js";
 
 export interface FlatJsonShape {
   /** Top-level members holding strings. */
@@ -65,9 +64,7 @@ class Scanner {
   /**
    * Every blob of the body is decoded into this one buffer (allocated at the first blob; its size, 3/4 of
    * the body, bounds them all): one allocation per request instead of one per record. Storage copies
-   * what it keeps (frames, tail cache, the memory backend), so nothing holds on to the arena after the
-   * request is answered: it comes from the request's pooled buffers when the body has them
-   * (src/server/request-buffers.ts), so a large arena is reused rather than allocated each time.
+   * what it keeps (frames, tail cache, the memory backend), so nothing holds on to the arena.
    */
   private arena: Buffer | undefined;
   private arenaUsed = 0;
@@ -134,14 +131,10 @@ class Scanner {
     const end = this.bytes.indexOf(QUOTE, start);
     if (end < 0) throw BAIL;
     this.p = end + 1;
-    const arena = (this.arena ??= this.newArena(Math.floor((this.bytes.length * 3) / 4)));
+    const arena = (this.arena ??= Buffer.allocUnsafeSlow(Math.floor((this.bytes.length * 3) / 4)));
     const data = decodeStrictBase64(this.bytes, start, end, arena, this.arenaUsed);
     this.arenaUsed += data.length;
     return data;
-  }
-
-  private newArena(bytes: number): Buffer {
-    return requestBuffersOf(this.bytes)?.take(bytes) ?? Buffer.allocUnsafeSlow(bytes);
   }
 
   /** `,` then true, or `close` then false. */
