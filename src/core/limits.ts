@@ -113,6 +113,8 @@ export const DIRECT_IO_BLOCK_BYTES = 4096;
 export const DIRECT_IO_CHUNK_BYTES = 1024 * 1024;
 /** Staging buffers per backend (shard logs committing at once beyond this wait for one). */
 export const DIRECT_IO_CHUNKS_MAX = 8;
+/** Sealed segments (of all shards) whose indexes stay in memory; the others are reloaded from their files when needed. */
+export const SEALED_INDEXES_CACHED_MAX = 16;
 
 // ---- Kinesis resharding ----
 /** UpdateShardCount may at most double, or halve, the open shard count in one call (AWS's default quota). */

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import type { Clock } from "../../core/clock.js";
 import type { Logger } from "../../core/log.js";
-import { ENCODE_BUFFER_BYTES_MIN, ENCODE_POOL_BYTES_MAX, SEGMENT_BYTES_LIMIT_MAX, TAIL_CACHE_BYTES_MAX } from "../../core/limits.js";
+import { ENCODE_BUFFER_BYTES_MIN, ENCODE_POOL_BYTES_MAX, SEALED_INDEXES_CACHED_MAX, SEGMENT_BYTES_LIMIT_MAX, TAIL_CACHE_BYTES_MAX } from "../../core/limits.js";
 import type { FsyncMode } from "../open-backend.js";
 import type { StorageBackend } from "../types.js";
 import { lockDataDir } from "./data-dir-lock.js";
@@ -10,6 +10,7 @@ import type { FileSystem } from "./fs-layer.js";
 import { hasDataSync, nodeFileSystem } from "./fs-layer.js";
 import { BufferPool } from "./buffer-pool.js";
 import { AlignedArena, probeDirectIo } from "./direct-io.js";
+import { SealedIndexCache } from "./sealed-index-cache.js";
 import { SqliteMetadataStore } from "./sqlite-metadata.js";
 import { TailCache } from "./tail-cache.js";
 
@@ -57,6 +58,7 @@ export async function createFileBackend(options: FileBackendOptions): Promise<St
         tailCache: new TailCache(options.tailCacheBytesMax ?? TAIL_CACHE_BYTES_MAX),
         encodeBuffers: new BufferPool(ENCODE_POOL_BYTES_MAX, ENCODE_BUFFER_BYTES_MIN),
         directArena,
+        sealedIndexes: new SealedIndexCache(SEALED_INDEXES_CACHED_MAX),
       },
       options.logger,
     );

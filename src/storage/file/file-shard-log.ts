@@ -8,6 +8,7 @@ import type { AppendRecord, AppendResult, ReadOptions, ReadResult, ShardLog, Sha
 import { StorageError } from "../types.js";
 import type { BufferPool } from "./buffer-pool.js";
 import { DirectTail, type AlignedArena } from "./direct-io.js";
+import type { SealedIndexCache } from "./sealed-index-cache.js";
 import { batchBoundBytes, checkFrame, decodeFrame, encodeBatchInto, frameArrivalMsAt, frameBytesAt, frameOffsetAt, FRAME_HEADER_BYTES } from "./frame.js";
 import type { FileSystem } from "./fs-layer.js";
 import { errnoCode, hasDataSync, syncDirectory } from "./fs-layer.js";
@@ -25,6 +26,8 @@ export interface ShardLogContext {
   encodeBuffers: BufferPool;
   /** Staging for O_DIRECT appends; present when `--fsync always` and the file system takes direct writes. */
   directArena?: AlignedArena | undefined;
+  /** Which sealed segments keep their indexes in memory (shared by all shards; the rest reload from files). */
+  sealedIndexes: SealedIndexCache;
 }
 
 /** Written on a clean close so the next open can trust the newest segment without scanning it. */
@@ -287,6 +290,7 @@ export class FileShardLog implements ShardLog {
       await this.ctx.fs.close(this.activeFd);
       this.activeFd = undefined;
       await this.writeIndexFiles(previous, base);
+      if (previous.base !== base) this.ctx.sealedIndexes.touch(previous);
     }
     const fd = await this.ctx.fs.open(this.pathOf(base, "log"), "w+", { dataSync: this.writesAreDurable, direct: this.directArena !== undefined });
     this.activeFd = fd;
@@ -484,6 +488,7 @@ export class FileShardLog implements ShardLog {
       // Forget it first (readers move on), then delete the log before its indexes: a crash in between
       // leaves only orphan index files, which the next open removes.
       this.segments.shift();
+      this.ctx.sealedIndexes.forget(oldest);
       this.start = next.base;
       try {
         await this.ctx.fs.unlink(this.pathOf(oldest.base, "log"));
@@ -500,11 +505,15 @@ export class FileShardLog implements ShardLog {
 
   /** The index of a segment; a sealed segment's is loaded from its files on first use or rebuilt. */
   private indexOf(segment: Segment, segmentEnd: number): Promise<SegmentIndex> {
-    if (segment.index) return Promise.resolve(segment.index);
+    if (segment.index) {
+      if (!this.isActive(segment)) this.ctx.sealedIndexes.touch(segment);
+      return Promise.resolve(segment.index);
+    }
     segment.loading ??= this.loadIndex(segment, segmentEnd).then(
       (index) => {
         segment.index = index;
         segment.loading = undefined;
+        if (this.segments.includes(segment) && !this.isActive(segment)) this.ctx.sealedIndexes.touch(segment);
         return index;
       },
       (err: unknown) => {
@@ -730,6 +739,7 @@ export class FileShardLog implements ShardLog {
       }
     });
     this.tail.clear();
+    for (const segment of this.segments) this.ctx.sealedIndexes.forget(segment);
   }
 
   private async writeCleanShutdown(): Promise<void> {
