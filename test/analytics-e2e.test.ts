@@ -435,7 +435,7 @@ describe("restart of the server", () => {
   it("resumes a running application at its last stopped point after the server restarts", async () => {
     const dataDir = await mkdtemp(join(tmpdir(), "tributary-kda-"));
     try {
-      let running = await startTestTributary({ storage: "file", config: { dataDir } });
+      let running = await startTestTributary({ storage: "file", dataDir });
       let analytics = analyticsClient(running.server.endpoint);
       let kinesis = kinesisClient(running.server.endpoint);
       const source = await createStream(kinesis, undefined, 2);
@@ -458,7 +458,7 @@ CREATE OR REPLACE PUMP "P" AS INSERT INTO "OUT" SELECT STREAM "ticker" FROM "SOU
       // A graceful stop keeps the application RUNNING in the store and its positions saved.
       await running.server.stop();
 
-      running = await startTestTributary({ storage: "file", config: { dataDir } });
+      running = await startTestTributary({ storage: "file", dataDir });
       analytics = analyticsClient(running.server.endpoint);
       kinesis = kinesisClient(running.server.endpoint);
       await waitForStatus(analytics, name, "RUNNING");

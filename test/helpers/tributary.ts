@@ -49,7 +49,14 @@ export async function startTestTributary(options: TributaryTestOptions = {}): Pr
     deregisterConsumerMs: transitionMs,
     ...options.config,
   };
-  const server = await startTributary(config, { logger: silentLogger, ...(options.clock ? { clock: options.clock } : {}) });
+  let server: RunningTributary;
+  try {
+    server = await startTributary(config, { logger: silentLogger, ...(options.clock ? { clock: options.clock } : {}) });
+  } catch (error) {
+    // A server that would not start still leaves no temporary directory behind.
+    if (ownDir) await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  }
   return {
     server,
     async cleanup() {
