@@ -202,13 +202,13 @@ export const CONNECTIONS_MAX = 10_000;
 /** Records one at-rest data key encrypts before a new one is made (keeps random 96-bit GCM nonces far from collision). */
 export const DATA_KEY_RECORDS_MAX = 2 ** 30;
 
-// ---- Request buffers (src/server/request-buffers.ts) ----
-/** Response buffers below this size are allocated as usual; from it up they come from the pool (src/server/request-buffers.ts). */
-export const REQUEST_BUFFER_BYTES_MIN = 64 * 1024;
+// ---- Response buffers (src/server/response-buffers.ts) ----
+/** Response buffers below this size are allocated as usual; from it up they come from the pool (src/server/response-buffers.ts). */
+export const RESPONSE_BUFFER_BYTES_MIN = 64 * 1024;
 /**
  * Free buffers the pool keeps for reuse: four readers' GetRecords pages (4 MiB each at 10,000 x 100 B).
  * Measured with the whole benchmark then a 10 GB write: 48 MiB kept the server at 281 MiB resident
  * afterwards, 16 MiB at 222 MiB, with the same throughput (only GetRecords pages are pooled; with request
  * bodies pooled too, a tighter bound had fragmented malloc's heap instead).
  */
-export const REQUEST_BUFFER_POOL_BYTES_MAX = 16 * 1024 * 1024;
+export const RESPONSE_BUFFER_POOL_BYTES_MAX = 16 * 1024 * 1024;

@@ -10,7 +10,7 @@ import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerR
 import type { ServerHttp2Stream } from "node:http2";
 import type { Readable } from "node:stream";
 import type { TLSSocket } from "node:tls";
-import { requestBufferPool } from "./request-buffers.js";
+import { responseBufferPool } from "./response-buffers.js";
 
 /** What an event stream writes to: a chunked HTTP/1.1 body or an HTTP/2 stream's DATA. */
 export interface StreamingBody {
@@ -173,7 +173,7 @@ export class Http1Exchange implements HttpExchange {
     this.res.writeHead(status, headers);
     this.res.end(body);
     // A pooled response body (responseBuffer) is reusable once flushed to the socket; never before.
-    if (typeof body !== "string" && requestBufferPool.owns(body)) this.res.once("finish", () => requestBufferPool.give(body));
+    if (typeof body !== "string" && responseBufferPool.owns(body)) this.res.once("finish", () => responseBufferPool.give(body));
   }
 
   respondAndDiscard(status: number, headers: OutgoingHttpHeaders, body: Buffer | string): void {

@@ -9,7 +9,7 @@
  */
 import type { StoredRecord } from "../../storage/types.js";
 import { encodeJson } from "../../server/protocol/json.js";
-import { responseBuffer } from "../../server/request-buffers.js";
+import { responseBuffer } from "../../server/response-buffers.js";
 import { RECORD_FLAG_KMS, type StoredGetRecordsResult } from "../engine/records.js";
 import { sequenceBase, sequenceDigits, writeSequenceNumber, type SequenceDigits } from "../engine/sequence-number.js";
 import { toWireChildShard } from "./wire-shapes.js";
@@ -86,7 +86,7 @@ export function encodeGetRecordsJson(read: StoredGetRecordsResult): Buffer {
     size += RECORD_FIXED_BYTES + base64Length(record.data.length) + keyBytes;
   }
 
-  // Pass 2: write (into a pooled buffer, reused once the response is flushed: src/server/request-buffers.ts).
+  // Pass 2: write (into a pooled buffer, reused once the response is flushed: src/server/response-buffers.ts).
   const out = responseBuffer(size);
   let p = copy(OPEN, out, 0);
   let baseSecond = -1;

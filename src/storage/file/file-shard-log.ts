@@ -103,8 +103,7 @@ export class FileShardLog implements ShardLog {
    */
   private readonly writesAreDurable: boolean;
   /** With `--fsync always` where possible, the active segment is also opened O_DIRECT (see direct-io.ts). */
-  private readonly directArena: AlignedArena | undefined;
-  private readonly directTail: DirectTail | undefined;
+  private readonly direct: { arena: AlignedArena; tail: DirectTail } | undefined;
 
   private constructor(
     readonly key: ShardLogKey,
@@ -115,8 +114,7 @@ export class FileShardLog implements ShardLog {
     this.tail = ctx.tailCache.shard();
     this.log = ctx.logger.child({ stream: key.streamName, shard: key.shardId });
     this.writesAreDurable = ctx.fsync.kind === "always" && hasDataSync;
-    this.directArena = this.writesAreDurable ? ctx.directArena : undefined;
-    this.directTail = this.directArena ? new DirectTail(false) : undefined;
+    this.direct = this.writesAreDurable && ctx.directArena ? { arena: ctx.directArena, tail: new DirectTail(false) } : undefined;
   }
 
   static async open(key: ShardLogKey, dir: string, ctx: ShardLogContext, onClosed: () => void): Promise<FileShardLog> {
@@ -231,9 +229,8 @@ export class FileShardLog implements ShardLog {
     }
     assertFramesBeforeWrite(run);
     try {
-      if (this.directArena && this.directTail) {
-        await this.directTail.write(this.ctx.fs, fd, this.directArena, position, run.map((b) => b.buffer), runBytes);
-      } else await this.writeBuffered(fd, run, runBytes, position);
+      if (this.direct) await this.direct.tail.write(this.ctx.fs, fd, this.direct.arena, position, run.map((b) => b.buffer), runBytes);
+      else await this.writeBuffered(fd, run, runBytes, position);
     } catch (err) {
       // Leave nothing partial behind: a later append or a restart must not find half of this run.
       await this.ctx.fs.ftruncate(fd, position).catch((truncateErr: unknown) => {
@@ -272,7 +269,7 @@ export class FileShardLog implements ShardLog {
 
   /** Direct writes pad the last block with zeros; a sealed or closed segment ends exactly at its last frame. */
   private async cutDirectPadding(fd: number, segment: Segment): Promise<void> {
-    if (!this.directArena) return;
+    if (!this.direct) return;
     await this.ctx.fs.ftruncate(fd, segment.bytes);
     await this.ctx.fs.fdatasync(fd);
   }
@@ -292,9 +289,9 @@ export class FileShardLog implements ShardLog {
       await this.writeIndexFiles(previous, base);
       if (previous.base !== base) this.ctx.sealedIndexes.touch(previous);
     }
-    const fd = await this.ctx.fs.open(this.pathOf(base, "log"), "w+", { dataSync: this.writesAreDurable, direct: this.directArena !== undefined });
+    const fd = await this.ctx.fs.open(this.pathOf(base, "log"), "w+", { dataSync: this.writesAreDurable, direct: this.direct !== undefined });
     this.activeFd = fd;
-    this.directTail?.reset();
+    this.direct?.tail.reset();
     if (previous?.base === base) this.segments.pop();
     this.segments.push({ base, bytes: 0, index: new SegmentIndex(base), loading: undefined });
     // The new file's name must be durable before records in it are acknowledged.
@@ -621,7 +618,7 @@ export class FileShardLog implements ShardLog {
       await this.unlinkQuietly(this.pathOf(base, "index"));
       await this.unlinkQuietly(this.pathOf(base, "timeindex"));
       this.activeFd = fd;
-      if (this.directArena) {
+      if (this.direct) {
         // Scanned through the page cache (unaligned reads); appended to directly from here on.
         this.activeFd = await fs.open(this.pathOf(base, "log"), "r+", { dataSync: true, direct: true });
         await fs.close(fd);
@@ -729,8 +726,9 @@ export class FileShardLog implements ShardLog {
       if (fd === undefined) return;
       try {
         const active = this.segments.at(-1);
-        if (active) await this.cutDirectPadding(fd, active);
-        if (this.ctx.fsync.kind !== "never") await this.ctx.fs.fdatasync(fd);
+        // Cutting the padding syncs too.
+        if (this.direct && active) await this.cutDirectPadding(fd, active);
+        else if (this.ctx.fsync.kind !== "never") await this.ctx.fs.fdatasync(fd);
         await this.writeCleanShutdown();
       } catch (err) {
         this.log.warn("could not record a clean shutdown; the next open scans the newest segment", { error: err });

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { REQUEST_BUFFER_BYTES_MIN } from "../core/limits.js";
-import { RequestBufferPool, responseBuffer } from "./request-buffers.js";
+import { RESPONSE_BUFFER_BYTES_MIN } from "../core/limits.js";
+import { ResponseBufferPool, responseBuffer } from "./response-buffers.js";
 
-describe("RequestBufferPool", () => {
+describe("ResponseBufferPool", () => {
   it("hands out views of power-of-two buffers and reuses a returned one", () => {
-    const pool = new RequestBufferPool(4 * 1024 * 1024);
+    const pool = new ResponseBufferPool(4 * 1024 * 1024);
     const a = pool.take(700_000)!;
     expect(a.length).toBe(700_000);
     expect(a.buffer.byteLength).toBe(1024 * 1024);
@@ -16,11 +16,11 @@ describe("RequestBufferPool", () => {
   });
 
   it("leaves small sizes to ordinary allocation", () => {
-    expect(new RequestBufferPool(1 << 20).take(REQUEST_BUFFER_BYTES_MIN - 1)).toBeUndefined();
+    expect(new ResponseBufferPool(1 << 20).take(RESPONSE_BUFFER_BYTES_MIN - 1)).toBeUndefined();
   });
 
   it("keeps no more than its bound and ignores buffers it did not make or got twice", () => {
-    const pool = new RequestBufferPool(1024 * 1024);
+    const pool = new ResponseBufferPool(1024 * 1024);
     const a = pool.take(1024 * 1024)!;
     const b = pool.take(1024 * 1024)!;
     pool.give(a);

@@ -8,10 +8,10 @@
  * A buffer goes back to the pool only once the HTTP/1.1 response that carries it has been flushed to the
  * socket (Http1Exchange.respond, `finish`); one that never is simply goes to the GC.
  */
-import { REQUEST_BUFFER_BYTES_MIN, REQUEST_BUFFER_POOL_BYTES_MAX } from "../core/limits.js";
+import { RESPONSE_BUFFER_BYTES_MIN, RESPONSE_BUFFER_POOL_BYTES_MAX } from "../core/limits.js";
 
-/** Free buffers by size class (powers of two from REQUEST_BUFFER_BYTES_MIN up). */
-export class RequestBufferPool {
+/** Free buffers by size class (powers of two from RESPONSE_BUFFER_BYTES_MIN up). */
+export class ResponseBufferPool {
   private readonly free = new Map<number, Buffer[]>();
   private freeBytes = 0;
   private readonly pooled = new WeakSet<ArrayBufferLike>();
@@ -20,7 +20,7 @@ export class RequestBufferPool {
 
   /** A buffer of exactly `bytes` (a view of a pooled one of the next power-of-two size), or undefined below the pool's minimum. */
   take(bytes: number): Buffer | undefined {
-    if (bytes < REQUEST_BUFFER_BYTES_MIN) return undefined;
+    if (bytes < RESPONSE_BUFFER_BYTES_MIN) return undefined;
     const size = sizeClassOf(bytes);
     const list = this.free.get(size);
     let whole = list?.pop();
@@ -61,15 +61,15 @@ export class RequestBufferPool {
 }
 
 function sizeClassOf(bytes: number): number {
-  let size = REQUEST_BUFFER_BYTES_MIN;
+  let size = RESPONSE_BUFFER_BYTES_MIN;
   while (size < bytes) size *= 2;
   return size;
 }
 
 /** The process's pool, shared by every connection. */
-export const requestBufferPool = new RequestBufferPool(REQUEST_BUFFER_POOL_BYTES_MAX);
+export const responseBufferPool = new ResponseBufferPool(RESPONSE_BUFFER_POOL_BYTES_MAX);
 
 /** A buffer for a large response body: from the pool (see above), or a plain allocation for small sizes. */
 export function responseBuffer(bytes: number): Buffer {
-  return requestBufferPool.take(bytes) ?? Buffer.allocUnsafe(bytes);
+  return responseBufferPool.take(bytes) ?? Buffer.allocUnsafe(bytes);
 }

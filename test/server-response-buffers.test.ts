@@ -1,5 +1,5 @@
 /**
- * Pooled buffers (src/server/request-buffers.ts) are reused across requests: concurrent GetRecords pages
+ * Pooled buffers (src/server/response-buffers.ts) are reused across requests: concurrent GetRecords pages
  * (pooled response buffers) over HTTP/1.1 must each return exactly the bytes that concurrent large
  * PutRecords (some declined by the byte scanner, some refused) stored.
  */
