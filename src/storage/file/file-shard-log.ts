@@ -756,7 +756,7 @@ export class FileShardLog implements ShardLog {
 }
 
 function closingTimeEntry(index: SegmentIndex, lastOffset: number, lastArrivalMs: number): Buffer {
-  if (index.timeOffsets.at(-1) === lastOffset) return Buffer.alloc(0);
+  if (index.lastTimeOffset === lastOffset) return Buffer.alloc(0);
   const entry = Buffer.allocUnsafe(12);
   entry.writeDoubleLE(lastArrivalMs, 0);
   entry.writeUInt32LE(lastOffset - index.base, 8);

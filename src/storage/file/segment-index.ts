@@ -1,4 +1,5 @@
 import { INDEX_INTERVAL_BYTES, TIME_INDEX_INTERVAL_MS } from "../../core/limits.js";
+import { NumberColumn } from "./number-column.js";
 
 /** `.index` entry: u32 offset relative to the segment's first offset, u32 file position. */
 export const INDEX_ENTRY_BYTES = 8;
@@ -24,12 +25,17 @@ export function parseSegmentFileName(name: string): { base: number; ext: "log" |
  * log; a time entry when arrival time moved on by TIME_INDEX_INTERVAL_MS, or moved at all after
  * INDEX_INTERVAL_BYTES (so a time lookup scans a bounded stretch of log). A sealed segment's time index
  * ends with an entry for its newest record, which retention reads to decide whether it may go.
+ *
+ * Offsets are kept relative to the segment's first offset, as the index files keep them (a segment is
+ * below 4 GiB, so it holds fewer than 2^32 records); see NumberColumn for why not JS arrays.
  */
 export class SegmentIndex {
-  readonly offsets: number[] = [];
-  readonly positions: number[] = [];
-  readonly times: number[] = [];
-  readonly timeOffsets: number[] = [];
+  /** Offset entries: record offset minus `base`, and that record's file position. */
+  private readonly offsets = new NumberColumn(Uint32Array);
+  private readonly positions = new NumberColumn(Uint32Array);
+  /** Time entries: arrival milliseconds, and the offset (minus `base`) of the record that has it. */
+  private readonly times = new NumberColumn(Float64Array);
+  private readonly timeOffsets = new NumberColumn(Uint32Array);
   private lastIndexedPosition = -Infinity;
   private lastTimePosition = -Infinity;
 
@@ -37,51 +43,66 @@ export class SegmentIndex {
 
   noteFrame(offset: number, position: number, arrivalMs: number): void {
     if (position - this.lastIndexedPosition >= INDEX_INTERVAL_BYTES) {
-      this.offsets.push(offset);
+      this.offsets.push(offset - this.base);
       this.positions.push(position);
       this.lastIndexedPosition = position;
     }
-    const lastTime = this.times.at(-1);
+    const lastTime = this.times.last();
     if (
       lastTime === undefined ||
       (arrivalMs > lastTime && (arrivalMs - lastTime >= TIME_INDEX_INTERVAL_MS || position - this.lastTimePosition >= INDEX_INTERVAL_BYTES))
     ) {
       this.times.push(arrivalMs);
-      this.timeOffsets.push(offset);
+      this.timeOffsets.push(offset - this.base);
       this.lastTimePosition = position;
     }
   }
 
   /** Marks the newest record when the segment is sealed. */
   noteLast(offset: number, arrivalMs: number): void {
-    if (this.timeOffsets.at(-1) === offset) return;
+    if (this.lastTimeOffset === offset) return;
     this.times.push(arrivalMs);
-    this.timeOffsets.push(offset);
+    this.timeOffsets.push(offset - this.base);
+  }
+
+  /** The offset of the newest time entry, if any. */
+  get lastTimeOffset(): number | undefined {
+    const relative = this.timeOffsets.last();
+    return relative === undefined ? undefined : this.base + relative;
   }
 
   /** The last offset entry at or before `offset` (binary search), or the segment start. */
   floor(offset: number): { offset: number; position: number } {
+    const relative = offset - this.base;
     let lo = 0;
     let hi = this.offsets.length - 1;
     let found = -1;
     while (lo <= hi) {
       const mid = (lo + hi) >>> 1;
-      if ((this.offsets[mid] as number) <= offset) {
+      if (this.offsets.at(mid) <= relative) {
         found = mid;
         lo = mid + 1;
       } else hi = mid - 1;
     }
     if (found < 0) return { offset: this.base, position: 0 };
-    return { offset: this.offsets[found] as number, position: this.positions[found] as number };
+    return { offset: this.base + this.offsets.at(found), position: this.positions.at(found) };
   }
 
   /** The first offset entry strictly after `position`, if any: where a reader resumes after damage. */
   after(position: number): { offset: number; position: number } | undefined {
-    for (let i = 0; i < this.positions.length; i++) {
-      const p = this.positions[i] as number;
-      if (p > position) return { offset: this.offsets[i] as number, position: p };
+    // Positions only grow, so the first one past `position` is found by binary search.
+    let lo = 0;
+    let hi = this.positions.length - 1;
+    let found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.positions.at(mid) > position) {
+        found = mid;
+        hi = mid - 1;
+      } else lo = mid + 1;
     }
-    return undefined;
+    if (found < 0) return undefined;
+    return { offset: this.base + this.offsets.at(found), position: this.positions.at(found) };
   }
 
   /** Offset of the last time entry before `timeMs`: a scan for the first record at or after `timeMs` starts there. */
@@ -91,23 +112,23 @@ export class SegmentIndex {
     let found = -1;
     while (lo <= hi) {
       const mid = (lo + hi) >>> 1;
-      if ((this.times[mid] as number) < timeMs) {
+      if (this.times.at(mid) < timeMs) {
         found = mid;
         lo = mid + 1;
       } else hi = mid - 1;
     }
-    return found < 0 ? this.base : (this.timeOffsets[found] as number);
+    return found < 0 ? this.base : this.base + this.timeOffsets.at(found);
   }
 
   get newestArrivalMs(): number | undefined {
-    return this.times.at(-1);
+    return this.times.last();
   }
 
   encodeOffsets(): Buffer {
     const buf = Buffer.allocUnsafe(this.offsets.length * INDEX_ENTRY_BYTES);
     for (let i = 0; i < this.offsets.length; i++) {
-      buf.writeUInt32LE((this.offsets[i] as number) - this.base, i * INDEX_ENTRY_BYTES);
-      buf.writeUInt32LE(this.positions[i] as number, i * INDEX_ENTRY_BYTES + 4);
+      buf.writeUInt32LE(this.offsets.at(i), i * INDEX_ENTRY_BYTES);
+      buf.writeUInt32LE(this.positions.at(i), i * INDEX_ENTRY_BYTES + 4);
     }
     return buf;
   }
@@ -115,8 +136,8 @@ export class SegmentIndex {
   encodeTimes(): Buffer {
     const buf = Buffer.allocUnsafe(this.times.length * TIME_INDEX_ENTRY_BYTES);
     for (let i = 0; i < this.times.length; i++) {
-      buf.writeDoubleLE(this.times[i] as number, i * TIME_INDEX_ENTRY_BYTES);
-      buf.writeUInt32LE((this.timeOffsets[i] as number) - this.base, i * TIME_INDEX_ENTRY_BYTES + 8);
+      buf.writeDoubleLE(this.times.at(i), i * TIME_INDEX_ENTRY_BYTES);
+      buf.writeUInt32LE(this.timeOffsets.at(i), i * TIME_INDEX_ENTRY_BYTES + 8);
     }
     return buf;
   }
@@ -136,12 +157,12 @@ export class SegmentIndex {
       const offset = base + offsetsFile.readUInt32LE(at);
       const position = offsetsFile.readUInt32LE(at + 4);
       if (offset <= prevOffset || position <= prevPosition || offset >= nextBase || position >= logBytes) return undefined;
-      index.offsets.push(offset);
+      index.offsets.push(offset - base);
       index.positions.push(position);
       prevOffset = offset;
       prevPosition = position;
     }
-    if (index.positions[0] !== 0 || index.offsets[0] !== base) return undefined;
+    if (index.positions.at(0) !== 0 || index.offsets.at(0) !== 0) return undefined;
     let prevTime = -Infinity;
     prevOffset = -1;
     for (let at = 0; at < timesFile.length; at += TIME_INDEX_ENTRY_BYTES) {
@@ -149,12 +170,12 @@ export class SegmentIndex {
       const offset = base + timesFile.readUInt32LE(at + 8);
       if (!Number.isFinite(time) || time < prevTime || offset <= prevOffset || offset >= nextBase) return undefined;
       index.times.push(time);
-      index.timeOffsets.push(offset);
+      index.timeOffsets.push(offset - base);
       prevTime = time;
       prevOffset = offset;
     }
     // The closing entry names the segment's newest record.
-    if (index.timeOffsets.at(-1) !== nextBase - 1) return undefined;
+    if (index.lastTimeOffset !== nextBase - 1) return undefined;
     return index;
   }
 }
