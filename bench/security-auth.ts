@@ -9,6 +9,8 @@
  *
  *   node --import tsx bench/security-auth.ts [--seconds 5] [--warmup-seconds 1] [--rounds 6] [--callers 8] [--records 500]
  *        [--record-bytes 100] [--shards 4] [--storage memory|file] [--fsync never|always]
+ *        [--transport http1|http2-sdk]  (keep-alive HTTP/1.1 connections, or HTTP/2 as the Kinesis JS SDK v3
+ *                                        sends it: a new connection for every request)
  *        [--profile <dir>]   (one CPU profile per server, in <dir>/off and <dir>/sigv4)
  *        [--dist <dir>]      (run a compiled build, e.g. dist/, instead of the sources through tsx)
  */
@@ -21,7 +23,8 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { Sha256 } from "@aws-crypto/sha256-js";
 import { SignatureV4 } from "@smithy/signature-v4";
-import { RawConnection } from "./lib/raw-http.js";
+import { RawConnection, type RawResponse } from "./lib/raw-http.js";
+import { encodeHeaderBlock, H2Request, RawH2Connection } from "./lib/raw-http2.js";
 import { ensureStream, waitReady } from "./lib/setup.js";
 import { putRecordsBody } from "./load/payloads.js";
 
@@ -33,8 +36,11 @@ const STREAM = "auth-bench";
 const START_TIMEOUT_MS = 60_000;
 const CLOCK_TICKS_PER_SECOND = 100;
 
+type Transport = "http1" | "http2-sdk";
+
 interface LoadJob {
   port: number;
+  transport: Transport;
   seconds: number;
   callers: number;
   records: number;
@@ -51,7 +57,7 @@ interface LoadResult {
 
 // ---------------------------------------------------------------- load generator (child process)
 
-async function signedRequest(port: number, body: Buffer): Promise<Buffer> {
+async function signedHeaders(port: number, body: Buffer): Promise<Record<string, string>> {
   const signer = new SignatureV4({ credentials: { accessKeyId: ACCESS_KEY_ID, secretAccessKey: SECRET }, region: "us-east-1", service: "kinesis", sha256: Sha256 });
   const signed = await signer.sign({
     method: "POST",
@@ -63,16 +69,50 @@ async function signedRequest(port: number, body: Buffer): Promise<Buffer> {
     headers: { host: `127.0.0.1:${port}`, "content-type": "application/x-amz-json-1.1", "x-amz-target": "Kinesis_20131202.PutRecords" },
     body,
   });
-  const lines = Object.entries(signed.headers).map(([name, value]) => `${name}: ${value}`);
+  return signed.headers;
+}
+
+/** The signed request as HTTP/1.1 bytes. */
+async function signedRequest(port: number, body: Buffer): Promise<Buffer> {
+  const lines = Object.entries(await signedHeaders(port, body)).map(([name, value]) => `${name}: ${value}`);
   const head = `POST / HTTP/1.1\r\n${lines.join("\r\n")}\r\nContent-Length: ${body.length}\r\n\r\n`;
   return Buffer.concat([Buffer.from(head, "latin1"), body]);
 }
 
-async function runLoad(job: LoadJob): Promise<LoadResult> {
-  const body = putRecordsBody(STREAM, job.recordBytes, job.records);
+/** The signed request as HTTP/2 frames: the host header becomes :authority, as Node's client sends it. */
+async function signedH2Request(port: number, body: Buffer): Promise<H2Request> {
+  const fields: [string, string][] = [
+    [":method", "POST"],
+    [":scheme", "http"],
+    [":authority", `127.0.0.1:${port}`],
+    [":path", "/"],
+  ];
+  for (const [name, value] of Object.entries(await signedHeaders(port, body))) if (name.toLowerCase() !== "host") fields.push([name.toLowerCase(), value]);
+  fields.push(["content-length", String(body.length)]);
+  return new H2Request(encodeHeaderBlock(fields), body);
+}
+
+/** One sender per caller: a keep-alive HTTP/1.1 connection, or a fresh HTTP/2 connection per request. */
+async function openSenders(job: LoadJob, body: Buffer): Promise<{ send: ((wantBody: boolean) => Promise<RawResponse>)[]; close(): void }> {
+  if (job.transport === "http2-sdk") {
+    const request = await signedH2Request(job.port, body);
+    return {
+      send: Array.from({ length: job.callers }, () => {
+        const own = request.copy();
+        return (wantBody: boolean) => RawH2Connection.oneShot(job.port, own, wantBody);
+      }),
+      close: () => undefined,
+    };
+  }
   const request = await signedRequest(job.port, body);
   const connections = await Promise.all(Array.from({ length: job.callers }, () => RawConnection.open(job.port)));
-  const first = await connections[0]!.request(request, true);
+  return { send: connections.map((c) => (wantBody: boolean) => c.request(request, wantBody)), close: () => connections.forEach((c) => c.close()) };
+}
+
+async function runLoad(job: LoadJob): Promise<LoadResult> {
+  const body = putRecordsBody(STREAM, job.recordBytes, job.records);
+  const senders = await openSenders(job, body);
+  const first = await senders.send[0]!(true);
   if (first.status !== 200 || !first.body.toString().includes('"FailedRecordCount":0')) {
     throw new Error(`warm-up request failed: ${first.status} ${first.body.toString().slice(0, 300)}`);
   }
@@ -81,14 +121,15 @@ async function runLoad(job: LoadJob): Promise<LoadResult> {
   const startedMs = performance.now();
   const endMs = startedMs + job.seconds * 1000;
   await Promise.all(
-    connections.map(async (connection) => {
+    senders.send.map(async (send) => {
       while (performance.now() < endMs) {
-        const response = await connection.request(request);
+        const response = await send(false);
         if (response.status === 200) requests++;
         else failures++;
       }
     }),
   );
+  senders.close();
   const seconds = (performance.now() - startedMs) / 1000;
   return { requests, records: requests * job.records, bytes: requests * job.records * job.recordBytes, seconds, failures };
 }
@@ -187,6 +228,7 @@ async function main(): Promise<void> {
       fsync: { type: "string", default: "never" },
       profile: { type: "string" },
       dist: { type: "string" },
+      transport: { type: "string", default: "http1" },
     },
   });
   if (values.load !== undefined) {
@@ -199,8 +241,11 @@ async function main(): Promise<void> {
   await writeFile(credentials, JSON.stringify({ users: [{ accessKeyId: ACCESS_KEY_ID, secretAccessKey: SECRET, accountId: ACCOUNT, policy }] }));
   const results: Record<"off" | "sigv4", RoundResult[]> = { off: [], sigv4: [] };
   const loadBefore = loadAverage();
+  if (values.transport !== "http1" && values.transport !== "http2-sdk") throw new Error("--transport must be http1 or http2-sdk");
+  const transport: Transport = values.transport;
   const job = (port: number, seconds: number): LoadJob => ({
     port,
+    transport,
     seconds,
     callers: Number(values.callers),
     records: Number(values.records),
@@ -251,7 +296,7 @@ async function main(): Promise<void> {
   const count = (x: number) => Math.round(x).toLocaleString("en");
   const failed = [...results.off, ...results.sigv4].reduce((n, r) => n + r.failures, 0);
   process.stdout.write(
-    `\nPutRecords (${values.records} x ${values["record-bytes"]} B, ${values.callers} callers, ${values.storage}${values.storage === "file" ? `, fsync ${values.fsync}` : ""}), ` +
+    `\nPutRecords (${values.records} x ${values["record-bytes"]} B, ${values.callers} callers, ${transport === "http1" ? "HTTP/1.1 keep-alive" : "HTTP/2 as the JS SDK sends it"}, ${values.storage}${values.storage === "file" ? `, fsync ${values.fsync}` : ""}), ` +
       `${values.rounds} rounds x ${values.seconds} s per mode, ${failed} failed requests, load average ${loadBefore} before, ${loadAverage()} after\n\n` +
       `| | --auth off | --auth sigv4 | sigv4 vs off (median of rounds' pairs; range) |\n|---|---|---|---|\n` +
       `| records/s: median (range) | ${count(median(rates("off")))} (${spread(rates("off"), count)}) | ${count(median(rates("sigv4")))} (${spread(rates("sigv4"), count)}) | ${percent(median(rateRatios))} (${spread(rateRatios, percent)}) |\n` +
