@@ -267,6 +267,9 @@ export interface H2ClientOptions {
  */
 export const SDK_ISOLATED_SESSION: H2ClientOptions = { streamWindowBytes: DEFAULT_WINDOW_BYTES, connectionWindowBytes: DEFAULT_WINDOW_BYTES, maxConcurrentStreamsSetting: 1 };
 
+/** A session as `http2.connect` opens it with no options: Node's default windows, nothing else advertised. */
+export const NODE_DEFAULT_SESSION: H2ClientOptions = { streamWindowBytes: DEFAULT_WINDOW_BYTES, connectionWindowBytes: DEFAULT_WINDOW_BYTES };
+
 /**
  * A throughput-minded client multiplexing many callers: 1 MiB per stream, 8 MiB per connection, the same as
  * the server's (src/server/listener.ts), so responses never wait for a WINDOW_UPDATE.

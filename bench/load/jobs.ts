@@ -7,10 +7,12 @@ import type { LatencySummary } from "../lib/stats.js";
  * default windows, SETTINGS MAX_CONCURRENT_STREAMS 1, the request sent without waiting for the server's
  * SETTINGS, GOAWAY on the response, closed after it). `http2-shared` multiplexes all callers as concurrent
  * streams on one connection whose client windows are 1 MiB per stream and 8 MiB per connection.
+ * `http2-per-caller` keeps one connection per caller open and sends its requests one at a time (Node's
+ * default client windows): HTTP/1.1 keep-alive's shape over HTTP/2, its like-for-like comparison.
  * `http1` uses one keep-alive connection per caller; `http1-per-request` opens a connection for every
  * request and closes it after the response: `http2`'s shape over HTTP/1.1, its like-for-like baseline.
  */
-export type Transport = "http1" | "http1-per-request" | "http2" | "http2-shared";
+export type Transport = "http1" | "http1-per-request" | "http2" | "http2-shared" | "http2-per-caller";
 
 export interface PutJob {
   kind: "put";

@@ -1,7 +1,7 @@
 /** Throughput jobs (PutRecords over HTTP/1.1 or HTTP/2, GetRecords drain) and single-caller PutRecord latency. */
 import { callJson, encodeRequest, RawConnection } from "../lib/raw-http.js";
 import { summarize } from "../lib/stats.js";
-import { encodeH2Request, RawH2Connection, SHARED_SESSION } from "../lib/raw-http2.js";
+import { encodeH2Request, NODE_DEFAULT_SESSION, RawH2Connection, SHARED_SESSION } from "../lib/raw-http2.js";
 import type { DrainJob, LatencyResult, PutJob, PutLatencyJob, ThroughputResult } from "./jobs.js";
 import { countRecords, failedRecordCount, nextShardIterator, putRecordBody, putRecordsBody } from "./payloads.js";
 
@@ -52,6 +52,19 @@ async function openSenders(job: PutJob, body: Buffer): Promise<{ send: Send[]; c
         return () => connection.request(own, true);
       }),
       close: () => connection.close(),
+    };
+  }
+  if (job.transport === "http2-per-caller") {
+    // HTTP/1.1 keep-alive's shape: a connection per caller, kept open, one request at a time on it.
+    // Client windows are Node's defaults (`http2.connect` without options); only small responses flow back.
+    const request = encodeH2Request(job.port, "PutRecords", body);
+    const connections = await Promise.all(Array.from({ length: job.callers }, () => RawH2Connection.open(job.port, NODE_DEFAULT_SESSION)));
+    return {
+      send: connections.map((connection) => {
+        const own = request.copy();
+        return () => connection.request(own, true);
+      }),
+      close: () => connections.forEach((c) => c.close()),
     };
   }
   if (job.transport === "http2") {
