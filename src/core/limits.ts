@@ -212,3 +212,14 @@ export const RESPONSE_BUFFER_BYTES_MIN = 64 * 1024;
  * bodies pooled too, a tighter bound had fragmented malloc's heap instead).
  */
 export const RESPONSE_BUFFER_POOL_BYTES_MAX = 16 * 1024 * 1024;
+
+// ---- Request buffers (src/server/request-buffers.ts) ----
+/** Request bodies and decode arenas below this size are allocated as usual; from it up they come from the pool. */
+export const REQUEST_BUFFER_BYTES_MIN = 64 * 1024;
+/**
+ * Free buffers the request pool keeps for reuse: eight concurrent 500 x 1 KiB PutRecords hold a 1 MiB
+ * body and a 1 MiB decode arena each (their size classes).
+ */
+export const REQUEST_BUFFER_POOL_BYTES_MAX = 16 * 1024 * 1024;
+/** A buffer pool that gave out nothing for this long drops its free buffers (between one and two periods). */
+export const BUFFER_POOL_IDLE_TRIM_MS = 5_000;

@@ -10,6 +10,7 @@ import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerR
 import type { ServerHttp2Stream } from "node:http2";
 import type { Readable } from "node:stream";
 import type { TLSSocket } from "node:tls";
+import type { RequestAllocator } from "./request-buffers.js";
 import { responseBufferPool } from "./response-buffers.js";
 
 /** What an event stream writes to: a chunked HTTP/1.1 body or an HTTP/2 stream's DATA. */
@@ -35,7 +36,8 @@ export interface HttpExchange {
   readonly closed: boolean;
   /** Calls `listener` once when the client goes away (or the response ends). */
   onClose(listener: () => void): void;
-  readBody(maxBytes: number): Promise<Buffer | BodyTooLarge>;
+  /** The whole body; with `alloc`, a body that must be assembled from chunks is assembled in a buffer from it. */
+  readBody(maxBytes: number, alloc?: RequestAllocator): Promise<Buffer | BodyTooLarge>;
   respond(status: number, headers: OutgoingHttpHeaders, body: Buffer | string): void;
   /** Answers and then closes the connection (HTTP/1.1) or resets the stream (HTTP/2) without reading the rest of the body. */
   respondAndDiscard(status: number, headers: OutgoingHttpHeaders, body: Buffer | string): void;
@@ -46,13 +48,13 @@ export const BODY_TOO_LARGE = Symbol("body too large");
 export type BodyTooLarge = typeof BODY_TOO_LARGE;
 
 /**
- * Reads a whole body into one Buffer. With a Content-Length the buffer is allocated once and filled in
- * place (or the single chunk is used as is); without one, chunks are joined at the end.
+ * Reads a whole body into one Buffer. With a Content-Length the buffer is allocated once (by `alloc`
+ * when given) and filled in place (or the single chunk is used as is); without one, chunks are joined at the end.
  */
-export function readBody(source: Readable, contentLengthHeader: string | undefined, maxBytes: number): Promise<Buffer | BodyTooLarge> {
+export function readBody(source: Readable, contentLengthHeader: string | undefined, maxBytes: number, alloc?: RequestAllocator): Promise<Buffer | BodyTooLarge> {
   const declared = contentLengthHeader === undefined ? -1 : Number(contentLengthHeader);
   if (declared > maxBytes) return Promise.resolve(BODY_TOO_LARGE);
-  return new Promise((resolve, reject) => new BodyReader(source, declared, maxBytes, resolve, reject));
+  return new Promise((resolve, reject) => new BodyReader(source, declared, maxBytes, alloc, resolve, reject));
 }
 
 class BodyReader {
@@ -65,6 +67,7 @@ class BodyReader {
     private readonly source: Readable,
     private readonly declared: number,
     private readonly maxBytes: number,
+    private readonly alloc: RequestAllocator | undefined,
     private readonly resolve: (body: Buffer | BodyTooLarge) => void,
     private readonly reject: (error: Error) => void,
   ) {
@@ -84,7 +87,7 @@ class BodyReader {
     if (this.declared > 0 && length <= this.declared) {
       if (this.length === 0 && chunk.length === this.declared) this.single = chunk;
       else {
-        this.filled ??= Buffer.allocUnsafe(this.declared);
+        this.filled ??= this.alloc?.(this.declared) ?? Buffer.allocUnsafe(this.declared);
         chunk.copy(this.filled, this.length);
       }
     } else {
@@ -163,8 +166,8 @@ export class Http1Exchange implements HttpExchange {
     this.res.once("close", listener);
   }
 
-  readBody(maxBytes: number): Promise<Buffer | BodyTooLarge> {
-    return readBody(this.req, this.headers["content-length"], maxBytes);
+  readBody(maxBytes: number, alloc?: RequestAllocator): Promise<Buffer | BodyTooLarge> {
+    return readBody(this.req, this.headers["content-length"], maxBytes, alloc);
   }
 
   respond(status: number, headers: OutgoingHttpHeaders, body: Buffer | string): void {
@@ -220,8 +223,8 @@ export class Http2Exchange implements HttpExchange {
     this.stream.once("close", listener);
   }
 
-  readBody(maxBytes: number): Promise<Buffer | BodyTooLarge> {
-    return readBody(this.stream, this.headers["content-length"], maxBytes);
+  readBody(maxBytes: number, alloc?: RequestAllocator): Promise<Buffer | BodyTooLarge> {
+    return readBody(this.stream, this.headers["content-length"], maxBytes, alloc);
   }
 
   respond(status: number, headers: OutgoingHttpHeaders, body: Buffer | string): void {

@@ -6,10 +6,12 @@
 import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
 import type { ServerHttp2Stream } from "node:http2";
 import { randomUUID } from "node:crypto";
-import { REQUEST_BODY_BYTES_MAX } from "../core/limits.js";
+import { BUFFER_POOL_IDLE_TRIM_MS, REQUEST_BODY_BYTES_MAX } from "../core/limits.js";
 import type { Logger } from "../core/log.js";
 import { BODY_TOO_LARGE, Http1Exchange, Http2Exchange, type HttpExchange } from "./http-exchange.js";
 import { Listener } from "./listener.js";
+import { RequestScope, requestBufferPool } from "./request-buffers.js";
+import { responseBufferPool } from "./response-buffers.js";
 import { AwsRpcProtocol } from "./protocol/aws-rpc.js";
 import { formOnlyAuthenticator, type Authenticator } from "./protocol/sigv4-form.js";
 import type { Service } from "./service.js";
@@ -113,6 +115,8 @@ class Server implements TributaryServer {
       },
     });
     const address = await this.listener.start();
+    this.poolTrimmer = setInterval(trimIdleBufferPools, BUFFER_POOL_IDLE_TRIM_MS);
+    this.poolTrimmer.unref();
     this.logger.info("listening", { host: address.address, port: address.port, tls: tls !== undefined });
     return { host: address.address, port: address.port };
   }
@@ -122,9 +126,12 @@ class Server implements TributaryServer {
     if (listener === undefined) return;
     this.listener = undefined;
     this.ready = false;
+    clearInterval(this.poolTrimmer);
     this.protocol.closeEventStreams();
     await listener.stop();
   }
+
+  private poolTrimmer: NodeJS.Timeout | undefined;
 
   private serve(exchange: HttpExchange): void {
     this.route(exchange).catch((error: unknown) => {
@@ -134,10 +141,20 @@ class Server implements TributaryServer {
   }
 
   private async route(exchange: HttpExchange): Promise<void> {
+    // The request's large buffers (body, decode arena) are pooled; they go back once it is handled.
+    const scope = new RequestScope();
+    try {
+      await this.routeWithin(exchange, scope);
+    } finally {
+      scope.release();
+    }
+  }
+
+  private async routeWithin(exchange: HttpExchange, scope: RequestScope): Promise<void> {
     const receivedAtMs = Date.now();
     let body: Buffer | typeof BODY_TOO_LARGE;
     try {
-      body = await exchange.readBody(REQUEST_BODY_BYTES_MAX);
+      body = await exchange.readBody(REQUEST_BODY_BYTES_MAX, scope.alloc);
     } catch {
       return; // the client went away mid-body: nobody to answer
     }
@@ -153,11 +170,19 @@ class Server implements TributaryServer {
     for (const route of this.extraRoutes) {
       if (route.method !== exchange.method) continue;
       if (route.prefix === true ? !path.startsWith(route.path) : path !== route.path) continue;
-      const response = await route.handle({ method: exchange.method, url: exchange.url, path, headers: exchange.headers, body });
+      // Extra routes may keep what they are given: they get a body of their own, never a pooled one.
+      const own = scope.owns(body) ? Buffer.from(body) : body;
+      const response = await route.handle({ method: exchange.method, url: exchange.url, path, headers: exchange.headers, body: own });
       return exchange.respond(response.status, { ...response.headers }, response.body);
     }
-    return this.protocol.handle(exchange, body, receivedAtMs);
+    return this.protocol.handle(exchange, body, receivedAtMs, scope.alloc);
   }
 }
 
 function ignoreStreamError(): void {}
+
+/** The request and response pools are the process's: idle ones give their buffers back (SizeClassPool.trimIfIdle). */
+function trimIdleBufferPools(): void {
+  requestBufferPool.trimIfIdle();
+  responseBufferPool.trimIfIdle();
+}

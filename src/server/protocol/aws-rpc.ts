@@ -9,6 +9,7 @@ import type { OutgoingHttpHeaders } from "node:http";
 import { AwsError, isAwsError } from "../../core/errors.js";
 import type { Logger } from "../../core/log.js";
 import type { HttpExchange } from "../http-exchange.js";
+import type { RequestAllocator } from "../request-buffers.js";
 import type { Codec, Operation, OperationResult, RequestContext, Service } from "../service.js";
 import { AMZ_CBOR_1_1, classifyContentType, decodePayload, encodePayload, PLAIN_JSON, type RequestContentType } from "./codecs.js";
 import { EVENT_STREAM_CONTENT_TYPE, EventStreamWriter } from "./event-stream.js";
@@ -54,7 +55,8 @@ export class AwsRpcProtocol {
     for (const writer of this.eventStreams) writer.close();
   }
 
-  async handle(exchange: HttpExchange, body: Buffer, receivedAtMs: number): Promise<void> {
+  /** `alloc`: where scratch buffers for this request may come from (they are the request's until this returns). */
+  async handle(exchange: HttpExchange, body: Buffer, receivedAtMs: number, alloc?: RequestAllocator): Promise<void> {
     const requestId = randomUUID();
     const headers: OutgoingHttpHeaders = { "x-amzn-RequestId": requestId };
     const origin = exchange.headers.origin;
@@ -91,7 +93,7 @@ export class AwsRpcProtocol {
       // Operations with large, simply shaped bodies (PutRecords) may offer a byte-level scan; it declines
       // (undefined) anything outside its subset, which then takes the ordinary route.
       const flatShape = codec === "json" ? (target.operation as Partial<FlatJsonOperation> | undefined)?.flatJsonShape : undefined;
-      input = (flatShape !== undefined ? scanFlatJson(body, flatShape) : undefined) ?? decodePayload(codec, body);
+      input = (flatShape !== undefined ? scanFlatJson(body, flatShape, alloc) : undefined) ?? decodePayload(codec, body);
     } catch {
       return respondError(exchange, headers, codec, contentType.mediaType, 400, "SerializationException", undefined);
     }

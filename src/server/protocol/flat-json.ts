@@ -24,6 +24,8 @@ export interface FlatJsonShape {
   readonly itemBlobs: ReadonlySet<string>;
 }
 
+import type { RequestAllocator } from "../request-buffers.js";
+
 /** An Operation (src/server/service.ts) that accepts JSON bodies in this subset through the scanner. */
 export interface FlatJsonOperation {
   readonly flatJsonShape: FlatJsonShape;
@@ -63,12 +65,16 @@ class Scanner {
   p = 0;
   /**
    * Every blob of the body is decoded into this one buffer (allocated at the first blob; its size, 3/4 of
-   * the body, bounds them all): one allocation per request instead of one per record. Storage copies
-   * what it keeps (frames, tail cache, the memory backend), so nothing holds on to the arena.
+   * the body, bounds them all): one allocation per request instead of one per record, from the
+   * request's allocator when there is one. Storage copies what it keeps (frames, tail cache, the memory
+   * backend), so nothing holds on to the arena once the request is done.
    */
   private arena: Buffer | undefined;
   private arenaUsed = 0;
-  constructor(readonly bytes: Buffer) {}
+  constructor(
+    readonly bytes: Buffer,
+    private readonly alloc: RequestAllocator | undefined,
+  ) {}
 
   skipSpace(): number {
     const bytes = this.bytes;
@@ -131,10 +137,14 @@ class Scanner {
     const end = this.bytes.indexOf(QUOTE, start);
     if (end < 0) throw BAIL;
     this.p = end + 1;
-    const arena = (this.arena ??= Buffer.allocUnsafeSlow(Math.floor((this.bytes.length * 3) / 4)));
+    const arena = (this.arena ??= this.arenaOf(Math.floor((this.bytes.length * 3) / 4)));
     const data = decodeStrictBase64(this.bytes, start, end, arena, this.arenaUsed);
     this.arenaUsed += data.length;
     return data;
+  }
+
+  private arenaOf(bytes: number): Buffer {
+    return this.alloc?.(bytes) ?? Buffer.allocUnsafeSlow(bytes);
   }
 
   /** `,` then true, or `close` then false. */
@@ -174,8 +184,8 @@ function decodeStrictBase64(bytes: Buffer, start: number, end: number, arena: Bu
 }
 
 /** The body's value, or undefined when it is outside the subset this scanner takes (see above). */
-export function scanFlatJson(body: Buffer, shape: FlatJsonShape): Record<string, unknown> | undefined {
-  const s = new Scanner(body);
+export function scanFlatJson(body: Buffer, shape: FlatJsonShape, alloc?: RequestAllocator): Record<string, unknown> | undefined {
+  const s = new Scanner(body, alloc);
   try {
     let names = topNames.get(shape);
     if (names === undefined) {

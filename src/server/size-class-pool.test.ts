@@ -1,10 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { RESPONSE_BUFFER_BYTES_MIN } from "../core/limits.js";
-import { ResponseBufferPool, responseBuffer } from "./response-buffers.js";
+import { responseBuffer } from "./response-buffers.js";
+import { SizeClassPool } from "./size-class-pool.js";
 
-describe("ResponseBufferPool", () => {
+const MIN = 64 * 1024;
+
+describe("SizeClassPool", () => {
   it("hands out views of power-of-two buffers and reuses a returned one", () => {
-    const pool = new ResponseBufferPool(4 * 1024 * 1024);
+    const pool = new SizeClassPool(MIN, 4 * 1024 * 1024);
     const a = pool.take(700_000)!;
     expect(a.length).toBe(700_000);
     expect(a.buffer.byteLength).toBe(1024 * 1024);
@@ -16,11 +18,11 @@ describe("ResponseBufferPool", () => {
   });
 
   it("leaves small sizes to ordinary allocation", () => {
-    expect(new ResponseBufferPool(1 << 20).take(RESPONSE_BUFFER_BYTES_MIN - 1)).toBeUndefined();
+    expect(new SizeClassPool(MIN, 1 << 20).take(MIN - 1)).toBeUndefined();
   });
 
   it("keeps no more than its bound and ignores buffers it did not make or got twice", () => {
-    const pool = new ResponseBufferPool(1024 * 1024);
+    const pool = new SizeClassPool(MIN, 1024 * 1024);
     const a = pool.take(1024 * 1024)!;
     const b = pool.take(1024 * 1024)!;
     pool.give(a);
@@ -29,6 +31,28 @@ describe("ResponseBufferPool", () => {
     pool.give(Buffer.alloc(1024 * 1024));
     expect(pool.idleBytes).toBe(1024 * 1024);
     expect(pool.take(1024 * 1024)!.buffer).toBe(a.buffer);
+  });
+
+  it("hands out the most recently returned buffer of a class first", () => {
+    const pool = new SizeClassPool(MIN, 8 * 1024 * 1024);
+    const a = pool.take(MIN)!;
+    const b = pool.take(MIN)!;
+    pool.give(a);
+    pool.give(b);
+    expect(pool.take(MIN)!.buffer).toBe(b.buffer);
+    expect(pool.owns(a)).toBe(true);
+    expect(pool.owns(Buffer.alloc(MIN))).toBe(false);
+  });
+
+  it("drops its free buffers once a whole trim period passed without a take", () => {
+    const pool = new SizeClassPool(MIN, 8 * 1024 * 1024);
+    pool.give(pool.take(MIN)!);
+    pool.trimIfIdle(); // taken since the last trim: kept
+    expect(pool.idleBytes).toBe(MIN);
+    pool.trimIfIdle(); // idle for a whole period: dropped
+    expect(pool.idleBytes).toBe(0);
+    const fresh = pool.take(MIN)!;
+    expect(pool.owns(fresh)).toBe(true);
   });
 });
 

@@ -1,13 +1,18 @@
 /**
- * Pooled buffers (src/server/response-buffers.ts) are reused across requests: concurrent GetRecords pages
- * (pooled response buffers) over HTTP/1.1 must each return exactly the bytes that concurrent large
- * PutRecords (some declined by the byte scanner, some refused) stored.
+ * Pooled buffers are reused across requests: request bodies and decode arenas
+ * (src/server/request-buffers.ts) and GetRecords pages (src/server/response-buffers.ts). Concurrent
+ * GetRecords pages over HTTP/1.1 must each return exactly the bytes that concurrent large PutRecords
+ * (some declined by the byte scanner, some refused) stored; so must the JS SDK's PutRecords over
+ * HTTP/2 into the memory backend.
  */
+import { CreateStreamCommand, GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand, PutRecordsCommand } from "@aws-sdk/client-kinesis";
 import { describe, expect, it } from "vitest";
+import { requestBufferPool } from "../src/server/request-buffers.js";
 import { rpc } from "./helpers/raw-http.js";
-import { useTributary } from "./helpers/tributary.js";
+import { kinesisClient, useTributary, waitForActive } from "./helpers/tributary.js";
 
 const tributary = useTributary({ storage: "file" });
+const inMemory = useTributary({ storage: "memory" });
 const port = () => new URL(tributary.endpoint).port;
 
 const RECORDS_PER_REQUEST = 500;
@@ -69,5 +74,48 @@ describe("PutRecords and GetRecords with pooled buffers", () => {
       }
     }));
     expect(seen).toBe(expected.size * READERS_PER_SHARD);
+  }, 60_000);
+});
+
+describe("PutRecords over HTTP/2 (JS SDK) with pooled request buffers", () => {
+  it("keeps every record's own bytes under concurrent large requests", async () => {
+    const client = kinesisClient(inMemory.endpoint);
+    await client.send(new CreateStreamCommand({ StreamName: "pooled-h2", ShardCount: 2 }));
+    await waitForActive(client, "pooled-h2");
+    const expected = new Map<string, Buffer>();
+    for (let round = 0; round < 2; round++) {
+      await Promise.all(
+        Array.from({ length: 6 }, async (_, caller) => {
+          const r = 100 + round * 6 + caller;
+          const records = Array.from({ length: RECORDS_PER_REQUEST }, (_, i) => {
+            const key = `r${r}-${i}`;
+            const data = recordData(r, i);
+            expected.set(key, data);
+            return { Data: data, PartitionKey: key };
+          });
+          const out = await client.send(new PutRecordsCommand({ StreamName: "pooled-h2", Records: records }));
+          expect(out.FailedRecordCount).toBe(0);
+        }),
+      );
+    }
+    const shards = (await client.send(new ListShardsCommand({ StreamName: "pooled-h2" }))).Shards ?? [];
+    let seen = 0;
+    for (const shard of shards) {
+      let iterator = (await client.send(new GetShardIteratorCommand({ StreamName: "pooled-h2", ShardId: shard.ShardId!, ShardIteratorType: "TRIM_HORIZON" }))).ShardIterator;
+      while (iterator !== undefined) {
+        const page = await client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 2000 }));
+        for (const record of page.Records ?? []) {
+          const want = expected.get(record.PartitionKey!);
+          expect(want, record.PartitionKey).toBeDefined();
+          expect(Buffer.from(record.Data!).equals(want!), record.PartitionKey).toBe(true);
+          seen++;
+        }
+        iterator = (page.Records ?? []).length === 0 ? undefined : page.NextShardIterator;
+      }
+    }
+    expect(seen).toBe(expected.size);
+    // The bodies and arenas did come from the pool and went back to it.
+    expect(requestBufferPool.idleBytes).toBeGreaterThan(0);
+    client.destroy();
   }, 60_000);
 });
