@@ -88,8 +88,12 @@ export const FRAME_BYTES_MAX = 11 * 1024 * 1024;
  * keep up read from memory; laggards read from disk, usually from the page cache.
  */
 export const TAIL_CACHE_BYTES_MAX = 32 * 1024 * 1024;
-/** The first read of a GetRecords batch from disk fetches at most this many bytes in one syscall... */
-export const READ_FIRST_BYTES_MAX = 1024 * 1024;
+/**
+ * The first read of a GetRecords batch from disk fetches at most this many bytes in one syscall. A page
+ * of 10,000 small records (~1.5 MB of frames) then takes one read: at 1 MiB it took two, the second
+ * (doubled) reading ~1.5 MB past the page, which the next call read again.
+ */
+export const READ_FIRST_BYTES_MAX = 4 * 1024 * 1024;
 /** ...and any further read at most this many (bounds the buffer one read allocates). */
 export const READ_CHUNK_BYTES_MAX = 16 * 1024 * 1024;
 /** Segment positions are 32-bit in the index files. */

@@ -34,6 +34,8 @@ export interface ShardLogContext {
 const CLEAN_SHUTDOWN_FILE = "clean-shutdown.json";
 /** Smallest first read of a batch: below this a syscall costs more than the bytes. */
 const READ_FIRST_BYTES_MIN = 16 * 1024;
+/** The first read of a batch asks for this multiple of (mean frame size x records wanted). */
+const READ_ESTIMATE_MARGIN = 1.25;
 
 interface Segment {
   base: number;
@@ -398,9 +400,10 @@ export class FileShardLog implements ShardLog {
     let dataBytes = dataBytesIn;
     let next = from;
     try {
-      // Size the first read from what the caller wants and this segment's mean frame size.
+      // Size the first read from what the caller wants and this segment's mean frame size, with a
+      // quarter more for frames larger than the mean; a short estimate costs one more (larger) read.
       const meanFrameBytes = segment.bytes / Math.max(1, segmentEnd - segment.base);
-      const wantedBytes = Math.min(options.bytesMax + FRAME_HEADER_BYTES * options.recordsMax, meanFrameBytes * options.recordsMax * 1.5);
+      const wantedBytes = Math.min(options.bytesMax + FRAME_HEADER_BYTES * options.recordsMax, meanFrameBytes * options.recordsMax * READ_ESTIMATE_MARGIN);
       const firstRead = Math.min(READ_FIRST_BYTES_MAX, Math.max(READ_FIRST_BYTES_MIN, wantedBytes + INDEX_INTERVAL_BYTES));
       const cursor = new SegmentCursor(this.ctx.fs, fd, endPosition, firstRead, READ_CHUNK_BYTES_MAX);
       let position = index.floor(from).position;
