@@ -40,6 +40,24 @@ export interface StoredRecord {
   flags: number;
 }
 
+/**
+ * A StoredRecord whose bytes can be read where the storage holds them: the partition key (UTF-8) is
+ * `source[keyStart, keyEnd)` and the data `source[dataStart, dataEnd)`. A reader that copies records
+ * into a response (GetRecords) takes them from there instead of asking for `partitionKey` and `data`,
+ * which such a record makes only on first use.
+ */
+export interface InPlaceRecord extends StoredRecord {
+  readonly source: Buffer;
+  readonly keyStart: number;
+  readonly keyEnd: number;
+  readonly dataStart: number;
+  readonly dataEnd: number;
+}
+
+export function isInPlaceRecord(record: StoredRecord): record is InPlaceRecord {
+  return (record as Partial<InPlaceRecord>).source !== undefined;
+}
+
 export interface AppendResult {
   /** Offset of the first appended record; the others follow contiguously. */
   firstOffset: number;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { encodeJson } from "../../server/protocol/json.js";
-import type { StoredRecord } from "../../storage/types.js";
+import { decodeFrame, encodeBatch } from "../../storage/file/frame.js";
+import { isInPlaceRecord, type StoredRecord } from "../../storage/types.js";
 import { RECORD_FLAG_KMS, toReadRecords, type StoredGetRecordsResult } from "../engine/records.js";
 import type { GetRecordsOutput } from "./generated/types.js";
 import { encodeGetRecordsJson } from "./encode-get-records.js";
@@ -27,6 +28,17 @@ function random(seed: number): () => number {
 }
 
 const KEYS = ["k", "partition-key-1", 'quote"d', "back\\slash", "tab\there", "nl\n", "\u0000\u001f", "é unicode ✓", "emoji 😀", "del\u007f", "<html>&amp;", "x".repeat(256), "ünï" + "ç".repeat(100)];
+
+/** The record as the file backend reads it back: a FrameRecord over an encoded frame (at an odd position). */
+function inFrame(record: StoredRecord): StoredRecord {
+  const pad = 7;
+  const encoded = encodeBatch([record], record.offset, record.arrivalMs);
+  const buf = Buffer.alloc(pad + encoded.length);
+  encoded.copy(buf, pad);
+  const back = decodeFrame(buf, pad);
+  expect(isInPlaceRecord(back)).toBe(true);
+  return back;
+}
 
 function read(records: StoredRecord[], extra: Partial<StoredGetRecordsResult> = {}): StoredGetRecordsResult {
   return {
@@ -55,7 +67,9 @@ describe("GetRecords direct JSON writer", () => {
         const size = sizes[Math.floor(next() * sizes.length)]!;
         const data = Buffer.alloc(size);
         for (let b = 0; b < size; b++) data[b] = Math.floor(next() * 256);
-        records.push({ offset: offset++, arrivalMs, partitionKey: KEYS[Math.floor(next() * KEYS.length)]!, data, flags: next() < 0.2 ? RECORD_FLAG_KMS : 0 });
+        const record = { offset: offset++, arrivalMs, partitionKey: KEYS[Math.floor(next() * KEYS.length)]!, data, flags: next() < 0.2 ? RECORD_FLAG_KMS : 0 };
+        // Half of them as the file backend hands them out: decoded from a frame, written from its bytes.
+        records.push(next() < 0.5 ? inFrame(record) : record);
       }
       const shape = read(records, { millisBehindLatest: Math.floor(next() * 100_000), shardIndex: Math.floor(next() * 1000) });
       expect(encodeGetRecordsJson(shape).toString("utf8")).toBe(generic(shape).toString("utf8"));

@@ -7,7 +7,7 @@
  * built with toWireRecord: members in the same order, the timestamp as `String(ms / 1000)`, the
  * partition key through JSON.stringify whenever it holds anything a plain copy could get wrong.
  */
-import type { StoredRecord } from "../../storage/types.js";
+import { isInPlaceRecord, type StoredRecord } from "../../storage/types.js";
 import { encodeJson } from "../../server/protocol/json.js";
 import { responseBuffer } from "../../server/response-buffers.js";
 import { RECORD_FLAG_KMS, type StoredGetRecordsResult } from "../engine/records.js";
@@ -52,6 +52,25 @@ export function base64Length(bytes: number): number {
   return Math.ceil(bytes / 3) * 4;
 }
 
+/** `isPlainKey` on a key's UTF-8 bytes (any byte above 0x7e is part of a non-ASCII character). */
+function isPlainKeyBytes(bytes: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = bytes[i]!;
+    if (c < 0x20 || c > 0x7e || c === QUOTE || c === 0x5c) return false;
+  }
+  return true;
+}
+
+function copyRange(source: Uint8Array, start: number, end: number, target: Buffer, at: number): number {
+  const n = end - start;
+  if (n < 32) {
+    for (let i = 0; i < n; i++) target[at + i] = source[start + i]!;
+    return at + n;
+  }
+  target.set(source.subarray(start, end), at);
+  return at + n;
+}
+
 /** A partition key that JSON.stringify would leave as it is between quotes (printable ASCII, no `"` or `\`). */
 function isPlainKey(key: string): boolean {
   for (let i = 0; i < key.length; i++) {
@@ -72,18 +91,25 @@ export function encodeGetRecordsJson(read: StoredGetRecordsResult): Buffer {
   let escapedKeys: (string | undefined)[] | undefined;
   for (let i = 0; i < records.length; i++) {
     const record = records[i]!;
-    const key = record.partitionKey;
     let keyBytes: number;
-    if (key === lastPlainKey || isPlainKey(key)) {
-      keyBytes = key.length + 2;
-      lastPlainKey = key;
+    let dataBytes: number;
+    if (isInPlaceRecord(record) && isPlainKeyBytes(record.source, record.keyStart, record.keyEnd)) {
+      // Copied from storage's bytes below, without a key string or a data view.
+      keyBytes = record.keyEnd - record.keyStart + 2;
+      dataBytes = record.dataEnd - record.dataStart;
+    } else {
+      const key = record.partitionKey;
+      if (key === lastPlainKey || isPlainKey(key)) {
+        keyBytes = key.length + 2;
+        lastPlainKey = key;
+      } else {
+        const json = JSON.stringify(key);
+        (escapedKeys ??= new Array<string | undefined>(records.length))[i] = json;
+        keyBytes = Buffer.byteLength(json, "utf8");
+      }
+      dataBytes = record.data.length;
     }
-    else {
-      const json = JSON.stringify(key);
-      (escapedKeys ??= new Array<string | undefined>(records.length))[i] = json;
-      keyBytes = Buffer.byteLength(json, "utf8");
-    }
-    size += RECORD_FIXED_BYTES + base64Length(record.data.length) + keyBytes;
+    size += RECORD_FIXED_BYTES + base64Length(dataBytes) + keyBytes;
   }
 
   // Pass 2: write (into a pooled buffer, reused once the response is flushed: src/server/response-buffers.ts).
@@ -110,9 +136,20 @@ export function encodeGetRecordsJson(read: StoredGetRecordsResult): Buffer {
       lastArrivalMs = arrivalMs;
     }
     p = copy(arrival, out, p);
-    p = writeBase64(out, p, record.data);
     const kms = (record.flags & RECORD_FLAG_KMS) !== 0;
     const escaped = escapedKeys?.[i];
+    // An in-place record without an escaped key passed isPlainKeyBytes in pass 1 (one that failed it
+    // has a non-ASCII or special character, so its key string was escaped there).
+    if (escaped === undefined && isInPlaceRecord(record)) {
+      const source = record.source;
+      p = writeBase64(out, p, source, record.dataStart, record.dataEnd);
+      p = copy(RECORD_KEY_OPEN, out, p);
+      p = copyRange(source, record.keyStart, record.keyEnd, out, p);
+      p = copy(kms ? RECORD_KMS_CLOSE : RECORD_NONE_CLOSE, out, p);
+      continue;
+    }
+    const data = record.data;
+    p = writeBase64(out, p, data, 0, data.length);
     if (escaped !== undefined) {
       p = copy(RECORD_KEY, out, p);
       p += out.write(escaped, p, "utf8");
@@ -157,16 +194,17 @@ function writeAscii(target: Buffer, at: number, text: string): number {
   return at + target.write(text, at, "latin1");
 }
 
-function writeBase64(target: Buffer, at: number, data: Uint8Array): number {
-  const n = data.length;
+/** Base64 of `data[start, end)` written at `at`; returns the end. */
+function writeBase64(target: Buffer, at: number, data: Uint8Array, start: number, end: number): number {
+  const n = end - start;
   if (n >= NATIVE_BASE64_BYTES_MIN) {
-    const bytes = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, n);
-    return at + target.write(bytes.toString("base64"), at, "latin1");
+    const bytes = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.length);
+    return at + target.write(bytes.toString("base64", start, end), at, "latin1");
   }
   let p = at;
-  const whole = n - (n % 3);
+  const whole = end - (n % 3);
   const pairs = BASE64_PAIRS;
-  for (let i = 0; i < whole; i += 3) {
+  for (let i = start; i < whole; i += 3) {
     const v = (data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!;
     const hi = (v >> 12) << 1;
     const lo = (v & 0xfff) << 1;
@@ -176,7 +214,7 @@ function writeBase64(target: Buffer, at: number, data: Uint8Array): number {
     target[p + 3] = pairs[lo + 1]!;
     p += 4;
   }
-  const left = n - whole;
+  const left = end - whole;
   if (left === 1) {
     const v = data[whole]!;
     target[p] = BASE64_ALPHABET.charCodeAt(v >> 2);
