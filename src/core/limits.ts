@@ -85,7 +85,8 @@ export const FRAME_BYTES_MAX = 11 * 1024 * 1024;
 /**
  * Recently appended records kept in memory for readers at the tail, across all shards of one backend
  * (allocated in 1 MiB slabs as writes arrive). 32 MiB holds ~0.3 s of writes at 100 MB/s: consumers that
- * keep up read from memory; laggards read from disk, usually from the page cache.
+ * keep up read from memory; laggards read from disk (from the page cache only where appends go through
+ * it: O_DIRECT appends, the default with fsync always, leave nothing there).
  */
 export const TAIL_CACHE_BYTES_MAX = 32 * 1024 * 1024;
 /**
