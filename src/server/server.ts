@@ -115,8 +115,7 @@ class Server implements TributaryServer {
       },
     });
     const address = await this.listener.start();
-    this.poolTrimmer = setInterval(trimIdleBufferPools, BUFFER_POOL_IDLE_TRIM_MS);
-    this.poolTrimmer.unref();
+    retainPoolTrimmer();
     this.logger.info("listening", { host: address.address, port: address.port, tls: tls !== undefined });
     return { host: address.address, port: address.port };
   }
@@ -126,12 +125,10 @@ class Server implements TributaryServer {
     if (listener === undefined) return;
     this.listener = undefined;
     this.ready = false;
-    clearInterval(this.poolTrimmer);
+    releasePoolTrimmer();
     this.protocol.closeEventStreams();
     await listener.stop();
   }
-
-  private poolTrimmer: NodeJS.Timeout | undefined;
 
   private serve(exchange: HttpExchange): void {
     this.route(exchange).catch((error: unknown) => {
@@ -181,8 +178,24 @@ class Server implements TributaryServer {
 
 function ignoreStreamError(): void {}
 
-/** The request and response pools are the process's: idle ones give their buffers back (SizeClassPool.trimIfIdle). */
-function trimIdleBufferPools(): void {
-  requestBufferPool.trimIfIdle();
-  responseBufferPool.trimIfIdle();
+/**
+ * The request and response pools are the process's, so one timer trims them (SizeClassPool.trimIfIdle)
+ * while any server runs: a timer per server would shorten the idle period when several run at once.
+ */
+let poolTrimmer: NodeJS.Timeout | undefined;
+let poolTrimmerUsers = 0;
+
+function retainPoolTrimmer(): void {
+  if (poolTrimmerUsers++ > 0) return;
+  poolTrimmer = setInterval(() => {
+    requestBufferPool.trimIfIdle();
+    responseBufferPool.trimIfIdle();
+  }, BUFFER_POOL_IDLE_TRIM_MS);
+  poolTrimmer.unref();
+}
+
+function releasePoolTrimmer(): void {
+  if (--poolTrimmerUsers > 0) return;
+  clearInterval(poolTrimmer);
+  poolTrimmer = undefined;
 }
