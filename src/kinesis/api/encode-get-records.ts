@@ -67,7 +67,7 @@ function copyRange(source: Uint8Array, start: number, end: number, target: Buffe
     for (let i = 0; i < n; i++) target[at + i] = source[start + i]!;
     return at + n;
   }
-  target.set(source.subarray(start, end), at);
+  target.set(start === 0 && end === source.length ? source : source.subarray(start, end), at);
   return at + n;
 }
 
@@ -176,13 +176,7 @@ function encodeTail(read: StoredGetRecordsResult): Buffer {
 }
 
 function copy(source: Uint8Array, target: Buffer, at: number): number {
-  const n = source.length;
-  if (n < 32) {
-    for (let i = 0; i < n; i++) target[at + i] = source[i]!;
-    return at + n;
-  }
-  target.set(source, at);
-  return at + n;
+  return copyRange(source, 0, source.length, target, at);
 }
 
 function writeAscii(target: Buffer, at: number, text: string): number {

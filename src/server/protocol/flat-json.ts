@@ -12,6 +12,7 @@
  * returns equals JSON.parse's value with each blob string replaced by its bytes (which the deserializer
  * accepts as already decoded, as it does CBOR byte strings).
  */
+import type { RequestAllocator } from "../request-buffers.js";
 
 export interface FlatJsonShape {
   /** Top-level members holding strings. */
@@ -23,8 +24,6 @@ export interface FlatJsonShape {
   /** Members of the list's objects holding base64 blobs (decoded to Buffers). */
   readonly itemBlobs: ReadonlySet<string>;
 }
-
-import type { RequestAllocator } from "../request-buffers.js";
 
 /** An Operation (src/server/service.ts) that accepts JSON bodies in this subset through the scanner. */
 export interface FlatJsonOperation {
