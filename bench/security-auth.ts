@@ -142,10 +142,15 @@ interface Server {
   stop(): Promise<void>;
 }
 
-/** User + system CPU seconds so far of a process, or of one thread with `/proc/<pid>/task/<tid>/stat` (clock ticks are 1/100 s). */
-function cpuSeconds(pid: number, statPath = `/proc/${pid}/stat`): number {
+/** User and system CPU seconds so far of a process, or of one thread with `/proc/<pid>/task/<tid>/stat` (clock ticks are 1/100 s). */
+function cpuTimes(statPath: string): { user: number; system: number } {
   const fields = readFileSync(statPath, "utf8").split(") ")[1]!.split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+  return { user: Number(fields[11]) / CLOCK_TICKS_PER_SECOND, system: Number(fields[12]) / CLOCK_TICKS_PER_SECOND };
+}
+
+function cpuSeconds(pid: number, statPath = `/proc/${pid}/stat`): number {
+  const { user, system } = cpuTimes(statPath);
+  return user + system;
 }
 
 /** The main (JavaScript) thread's CPU seconds: the thread whose time bounds throughput. */
@@ -267,15 +272,18 @@ async function main(): Promise<void> {
           if (Number(values["warmup-seconds"]) > 0) await runGenerator(job(server.port, Number(values["warmup-seconds"])));
           const cpuBefore = cpuSeconds(server.pid);
           const mainBefore = mainThreadSeconds(server.pid);
+          const mainTimesBefore = cpuTimes(`/proc/${server.pid}/task/${server.pid}/stat`);
           const result = await runGenerator(job(server.port, Number(values.seconds)));
           // Server CPU per request is what auth adds to; it holds even when other work shares the cores.
           const cpuUsPerRequest = ((cpuSeconds(server.pid) - cpuBefore) * 1e6) / (result.requests + 1);
           const mainUsPerRequest = ((mainThreadSeconds(server.pid) - mainBefore) * 1e6) / (result.requests + 1);
+          const mainTimes = cpuTimes(`/proc/${server.pid}/task/${server.pid}/stat`);
+          const mainSystemUs = ((mainTimes.system - mainTimesBefore.system) * 1e6) / (result.requests + 1);
           const rate = result.records / result.seconds;
           results[mode].push({ rate, cpuUsPerRequest, mainUsPerRequest, failures: result.failures });
           process.stdout.write(
             `round ${round + 1} auth ${mode.padEnd(5)} ${Math.round(rate).toLocaleString("en")} records/s, ${(result.bytes / result.seconds / 1e6).toFixed(1)} MB/s data, ` +
-              `server CPU ${Math.round(cpuUsPerRequest)} us/request (main thread ${Math.round(mainUsPerRequest)}), ${result.failures} failed requests (load ${loadAverage()})\n`,
+              `server CPU ${Math.round(cpuUsPerRequest)} us/request (main thread ${Math.round(mainUsPerRequest)}, of which system ${Math.round(mainSystemUs)}), ${result.failures} failed requests (load ${loadAverage()})\n`,
           );
         } finally {
           await server.stop();

@@ -11,7 +11,7 @@ import { createKinesisService } from "./kinesis/api/service.js";
 import { openStreams, type Streams } from "./kinesis/engine/mod.js";
 import { createServer, type TributaryServer } from "./server/server.js";
 import { openBackend, parseFsyncMode } from "./storage/open-backend.js";
-import { openSecurity } from "./security/setup.js";
+import { openSecurity, type Security } from "./security/setup.js";
 import type { StorageBackend } from "./storage/types.js";
 
 /** How often retention deletes expired segments. */
@@ -55,11 +55,12 @@ export async function startTributary(config: TributaryConfig, options: StartOpti
   let streams: Streams | undefined;
   let server: TributaryServer | undefined;
   let applications: Applications | undefined;
+  let security: Security | undefined;
   // Fault injection (--faults, and /_tributary/faults at run time); validated before anything opens.
   const faults = faultInjectorFromConfig(config.faults, clock);
   try {
     // Credentials, KMS keys and the at-rest master key (src/security; docs/security.md).
-    const security = await openSecurity(config, { storage, dataDir, clock, logger });
+    security = await openSecurity(config, { storage, dataDir, clock, logger });
     streams = await openStreams({
       storage,
       clock,
@@ -108,6 +109,7 @@ export async function startTributary(config: TributaryConfig, options: StartOpti
     const openedStreams = streams;
     const openedServer = server;
     const openedApplications = applications;
+    const openedSecurity = security;
     const scheme = config.tls === "required" ? "https" : "http";
     return {
       host: address.host,
@@ -118,6 +120,7 @@ export async function startTributary(config: TributaryConfig, options: StartOpti
       faults,
       async stop() {
         await openedServer.stop();
+        await openedSecurity.close();
         await openedApplications.close();
         await openedStreams.close();
         await storage.close();
@@ -125,6 +128,7 @@ export async function startTributary(config: TributaryConfig, options: StartOpti
     };
   } catch (error) {
     await server?.stop().catch(() => undefined);
+    await security?.close().catch(() => undefined);
     await applications?.close().catch(() => undefined);
     await streams?.close().catch(() => undefined);
     await storage.close().catch(() => undefined);

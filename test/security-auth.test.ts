@@ -17,6 +17,7 @@ import {
   ListShardsCommand,
   ListStreamsCommand,
   PutRecordCommand,
+  PutRecordsCommand,
   PutResourcePolicyCommand,
   RegisterStreamConsumerCommand,
   SubscribeToShardCommand,
@@ -166,6 +167,43 @@ describe("authentication through the JS SDK", () => {
     expect(String(old.body.message)).toMatch(/^Signature expired: .* - 600 sec\.\)$/);
     const altered = await send(Date.now(), 300, (q) => (q.set("X-Amz-Expires", "3000"), q));
     expect(altered.body.__type).toBe("InvalidSignatureException");
+  });
+
+  it("verifies large bodies (hashed on a helper thread) and refuses one changed after signing", async () => {
+    const name = uniqueName("auth-large");
+    await createStream(name);
+    // 500 records of 200 bytes: ~140 KB of JSON, well above the size hashed off the event loop.
+    const records = Array.from({ length: 500 }, (_, i) => ({ PartitionKey: `k${i}`, Data: new Uint8Array(200).fill(i % 251) }));
+    for (const http1 of [false, true]) {
+      const out = await client("adminA", { http1 }).send(new PutRecordsCommand({ StreamName: name, Records: records }));
+      expect(out.FailedRecordCount).toBe(0);
+    }
+    const signer = new SignatureV4({ credentials: { accessKeyId: USERS.adminA.accessKeyId, secretAccessKey: USERS.adminA.secretAccessKey }, region: "us-east-1", service: "kinesis", sha256: Sha256 });
+    const url = new URL(server.server.endpoint);
+    const body = JSON.stringify({ StreamName: name, Records: records.map((r) => ({ PartitionKey: r.PartitionKey, Data: Buffer.from(r.Data).toString("base64") })) });
+    const signed = await signer.sign({
+      method: "POST",
+      protocol: "http:",
+      hostname: url.hostname,
+      port: Number(url.port),
+      path: "/",
+      query: {},
+      headers: { host: url.host, "content-type": "application/x-amz-json-1.1", "x-amz-target": "Kinesis_20131202.PutRecords" },
+      body,
+    });
+    const send = async (text: string) => {
+      const response = await fetch(`${server.server.endpoint}/`, { method: "POST", headers: signed.headers, body: text });
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    };
+    // Several at once, as the helper thread takes them in turn.
+    const results = await Promise.all([send(body), send(body.replace('"k499"', '"k498"')), send(body), send(body.replace('"k0"', '"kx"'))]);
+    expect(results.map((r) => r.status)).toEqual([200, 400, 200, 400]);
+    expect(results[1]!.body).toEqual({ __type: "InvalidSignatureException", message: expect.stringMatching(/^The request signature we calculated does not match/) });
+    const { Shards } = await client("adminA").send(new ListShardsCommand({ StreamName: name }));
+    const iterator = await client("adminA").send(new GetShardIteratorCommand({ StreamName: name, ShardId: Shards![0]!.ShardId!, ShardIteratorType: "TRIM_HORIZON" }));
+    const read = await client("adminA").send(new GetRecordsCommand({ ShardIterator: iterator.ShardIterator!, Limit: 10_000 }));
+    // Two SDK calls and two raw ones got in; the refused bodies left nothing behind.
+    expect(read.Records!.length).toBe(4 * 500);
   });
 
   it("verifies SubscribeToShard's initial request", async () => {

@@ -25,6 +25,8 @@ export interface Security {
   authorizerFor(engine: StreamsEngine): OperationAuthorizer;
   /** For services without resource policies (Analytics): identity policies alone decide. */
   serviceAuthorizer: ServiceAuthorizer;
+  /** Stops what security runs in the background (the body-hashing thread of `--auth sigv4`). */
+  close(): Promise<void>;
 }
 
 export interface SecurityOptions {
@@ -64,12 +66,13 @@ export async function openSecurity(config: TributaryConfig, options: SecurityOpt
     throw error;
   }
   const recordCipher = await AtRestCipher.open({ masterKey, registry: new KeyRegistry(file.keys), metadata: options.storage.metadata, logger: options.logger });
-  const authenticator = credentials === undefined ? undefined : new SigV4Verifier({ credentials, clock: options.clock, defaultRegion: config.region });
+  const authenticator = credentials === undefined ? undefined : new SigV4Verifier({ credentials, clock: options.clock, defaultRegion: config.region, logger: options.logger });
   if (credentials !== undefined) options.logger.info("signature verification on", { users: file.users.length });
   return {
     authenticator,
     recordCipher,
     authorizerFor: (engine) => new KinesisAuthorizer({ engine, credentials }),
     serviceAuthorizer: new IdentityAuthorizer(credentials),
+    close: async () => authenticator?.close(),
   };
 }

@@ -6,18 +6,20 @@
  *
  * The header form (every SDK call) goes through smithy's own steps one by one (canonical headers,
  * canonical request, string to sign, signature) instead of `sign()`, which would clone the request
- * and recompute what is already known here; the body is hashed once, natively. The presigned form,
- * rare, goes through `presign()` whole.
+ * and recompute what is already known here; the body is hashed once, natively, on a helper thread
+ * while the server decodes it (body-hasher.ts). The presigned form, rare, goes through `presign()` whole.
  *
  * Checks run in this order: known access key, session token, date format, clock skew or presigned
  * expiry, scope (date, service), payload hash, signature.
  */
-import { hash, timingSafeEqual } from "node:crypto";
+import { timingSafeEqual } from "node:crypto";
 import { ALGORITHM_IDENTIFIER, createScope, getCanonicalHeaders, getSigningKey, SignatureV4 } from "@smithy/signature-v4";
 import type { Clock } from "../core/clock.js";
 import { invalidSignature, unrecognizedClient } from "../core/errors.js";
 import { SIGV4_CLOCK_SKEW_MS_MAX, SIGV4_PRESIGNED_EXPIRES_SECONDS_MAX } from "../core/limits.js";
-import type { Authenticator, AuthRequest, Identity } from "../server/server.js";
+import type { Logger } from "../core/log.js";
+import type { Authenticator, AuthRequest, BodyHashJob, Identity } from "../server/server.js";
+import { BodyHasher } from "./body-hasher.js";
 import type { CredentialStore, User } from "./credentials.js";
 import { NodeSha256 } from "./node-sha256.js";
 
@@ -79,7 +81,7 @@ const DEFAULT_SIGNER_REGION = "us-east-1";
 const SIGNED_HEADER_LISTS_CACHED_MAX = 256;
 
 /** Headers `prepareRequest` removes before `sign()` signs (smithy's GENERATED_HEADERS). */
-const GENERATED_HEADERS = ["authorization", AMZ_DATE_HEADER, "date"] as const;
+const GENERATED_HEADER_SET: ReadonlySet<string> = new Set(["authorization", AMZ_DATE_HEADER, "date"]);
 
 /**
  * `SignatureV4` with its steps reachable one by one, so that the header form is verified with smithy's
@@ -132,6 +134,7 @@ export interface SigV4VerifierOptions {
   credentials: CredentialStore;
   clock: Clock;
   defaultRegion: string;
+  logger?: Logger;
 }
 
 export class SigV4Verifier implements Authenticator {
@@ -139,8 +142,20 @@ export class SigV4Verifier implements Authenticator {
   private readonly signers = new WeakMap<User, VerifyingSigner>();
   private readonly headerLists = new Map<string, SignedHeaderList>();
   private lastDate = { text: "", ms: 0 };
+  private readonly bodyHasher: BodyHasher;
 
-  constructor(private readonly options: SigV4VerifierOptions) {}
+  constructor(private readonly options: SigV4VerifierOptions) {
+    this.bodyHasher = new BodyHasher({ logger: options.logger });
+  }
+
+  startBodyHash(body: Buffer): BodyHashJob {
+    return this.bodyHasher.start(body);
+  }
+
+  /** Stops the body-hashing thread. */
+  close(): Promise<void> {
+    return this.bodyHasher.close();
+  }
 
   async authenticate(request: AuthRequest): Promise<Identity> {
     const { sigv4 } = request;
@@ -162,16 +177,21 @@ export class SigV4Verifier implements Authenticator {
       throw invalidSignature(`Credential should be scoped to correct service: '${request.serviceName}'. `);
     }
 
-    // One native pass over the body: the bulk of verification's cost (about 45 us for 89 KB).
-    const bodyHash = hash("sha256", request.body, "hex");
+    // One native pass over the body, the bulk of verification's cost (about 45 us for 89 KB): usually
+    // started by startBodyHash on a helper thread before the body was decoded, and done by now.
+    const bodyHash = await (request.bodyHash ?? this.bodyHasher.start(request.body)).hex();
     const claimedHash = headerValue(request.headers[SHA256_HEADER]);
     // A signed x-amz-content-sha256 that does not describe the body would let a signature be replayed
     // with another body; UNSIGNED-PAYLOAD is refused for the same reason.
     if (claimedHash !== undefined && claimedHash !== bodyHash) throw invalidSignature(SIGNATURE_MISMATCH_MESSAGE);
 
     const { signed, signedSet, unsignable } = this.signedHeaderList(sigv4.signedHeaders);
+    const headerForm = sigv4.form === "header";
     const headers: Record<string, string> = {};
     for (const name of signed) {
+      // sign() drops the headers it generates and adds its own (headerSignature): they are left out
+      // here rather than deleted later, which would slow every later use of the object.
+      if (headerForm && GENERATED_HEADER_SET.has(name)) continue;
       const value = name === "host" ? (headerValue(request.headers.host) ?? headerValue(request.headers[":authority"])) : headerValue(request.headers[name]);
       if (value === undefined) throw invalidSignature(SIGNATURE_MISMATCH_MESSAGE);
       headers[name] = value;
@@ -203,9 +223,9 @@ export class SigV4Verifier implements Authenticator {
 
   /**
    * What `sign()` would put after `Signature=`, by the same smithy steps minus its request copy:
-   * `prepareRequest`'s removal of generated headers and the date and token `sign()` adds are done on
-   * our own (already private) header object; canonical headers, canonical request, string to sign and
-   * signature are smithy's. The payload hash is the x-amz-content-sha256 entry, as `sign()` takes it.
+   * `prepareRequest`'s removal of generated headers happened when the header object was built, and
+   * the date and token `sign()` adds are set on it here; canonical headers, canonical request, string
+   * to sign and signature are smithy's. The payload hash is the x-amz-content-sha256 entry, as `sign()` takes it.
    */
   private async headerSignature(
     signer: VerifyingSigner,
@@ -219,7 +239,6 @@ export class SigV4Verifier implements Authenticator {
   ): Promise<string> {
     const headers = request.headers;
     const payloadHash = headers[SHA256_HEADER]!;
-    for (const generated of GENERATED_HEADERS) delete headers[generated];
     // `longDate` is the client's X-Amz-Date, which parseAmzDate accepted only in the form sign() prints.
     headers[AMZ_DATE_HEADER] = longDate;
     if (user.sessionToken) headers[SECURITY_TOKEN_HEADER] = user.sessionToken;
@@ -293,12 +312,14 @@ export class SigV4Verifier implements Authenticator {
         query[name] = existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value];
       }
     }
-    let path: string;
-    try {
-      // The signer escapes the path itself, so it gets the decoded form the client started from.
-      path = decodeURIComponent(rawPath);
-    } catch {
-      path = rawPath;
+    // The signer escapes the path itself, so it gets the decoded form the client started from.
+    let path = rawPath;
+    if (rawPath.includes("%")) {
+      try {
+        path = decodeURIComponent(rawPath);
+      } catch {
+        path = rawPath;
+      }
     }
     return { method: request.method, protocol: "https:", hostname: headers.host ?? "", path, query, headers, body: request.body };
   }

@@ -17,7 +17,7 @@ import { formOnlyAuthenticator, type Authenticator } from "./protocol/sigv4-form
 import type { Service } from "./service.js";
 import { loadTlsMaterial, type TlsOptions } from "./tls-material.js";
 
-export type { Authenticator, AuthRequest, Identity, SigV4Form } from "./protocol/sigv4-form.js";
+export type { Authenticator, AuthRequest, BodyHashJob, Identity, SigV4Form } from "./protocol/sigv4-form.js";
 export type { TlsOptions } from "./tls-material.js";
 
 export interface RouteRequest {

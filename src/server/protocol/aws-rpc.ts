@@ -14,7 +14,7 @@ import type { Codec, Operation, OperationResult, RequestContext, Service } from 
 import { AMZ_CBOR_1_1, classifyContentType, decodePayload, encodePayload, PLAIN_JSON, type RequestContentType } from "./codecs.js";
 import { EVENT_STREAM_CONTENT_TYPE, EventStreamWriter } from "./event-stream.js";
 import { scanFlatJson, type FlatJsonOperation } from "./flat-json.js";
-import { checkSigV4Form, type Authenticator, type Identity } from "./sigv4-form.js";
+import { checkSigV4Form, type Authenticator, type BodyHashJob, type Identity } from "./sigv4-form.js";
 
 const CORS_EXPOSE_HEADERS = "x-amzn-RequestId,x-amzn-ErrorType,x-amz-request-id,x-amz-id-2,x-amzn-ErrorMessage,Date";
 /** AWS caches CORS preflight answers for two days. */
@@ -88,6 +88,8 @@ export class AwsRpcProtocol {
     if (contentType.kind === "plain-json") return respondPlainJson(exchange, headers, body);
 
     const codec = contentType.kind;
+    // The body's hash (for SigV4) is started before decoding, which it may then run alongside.
+    const bodyHash = this.authenticator.startBodyHash?.(body);
     let input: unknown;
     try {
       // Operations with large, simply shaped bodies (PutRecords) may offer a byte-level scan; it declines
@@ -110,7 +112,7 @@ export class AwsRpcProtocol {
     let result: OperationResult;
     let ctx: ExchangeContext;
     try {
-      const identity = await this.authenticate(exchange, body, query, target.service);
+      const identity = await this.authenticate(exchange, body, query, target.service, bodyHash);
       ctx = new ExchangeContext(exchange, requestId, identity, codec, receivedAtMs);
       result = await target.operation.handle(input, ctx);
     } catch (error) {
@@ -139,7 +141,13 @@ export class AwsRpcProtocol {
     return { service: undefined, operation: undefined, named: false };
   }
 
-  private authenticate(exchange: HttpExchange, body: Buffer, query: URLSearchParams | undefined, service: Service): Identity | Promise<Identity> {
+  private authenticate(
+    exchange: HttpExchange,
+    body: Buffer,
+    query: URLSearchParams | undefined,
+    service: Service,
+    bodyHash: BodyHashJob | undefined,
+  ): Identity | Promise<Identity> {
     const sigv4 = checkSigV4Form(exchange.headers, query);
     return this.authenticator.authenticate({
       method: exchange.method,
@@ -148,6 +156,7 @@ export class AwsRpcProtocol {
       body,
       sigv4,
       serviceName: service.name,
+      bodyHash,
     });
   }
 

@@ -45,11 +45,24 @@ export interface AuthRequest {
   sigv4: SigV4Form;
   /** The SigV4 signing name of the service the request is for (e.g. "kinesis"). */
   serviceName: string;
+  /** What `startBodyHash` returned for this body, when the authenticator has it. */
+  bodyHash?: BodyHashJob | undefined;
+}
+
+/** A body's SHA-256 (lower-case hex) being computed. */
+export interface BodyHashJob {
+  hex(): string | Promise<string>;
 }
 
 /** Turns a well-formed SigV4 request into an Identity, or throws an AwsError (for example a bad signature). */
 export interface Authenticator {
   authenticate(request: AuthRequest): Identity | Promise<Identity>;
+  /**
+   * Called as soon as a request's body is complete, before it is decoded, by authenticators that need
+   * the body's hash: its computation can then overlap the decoding. The body may be reused once this
+   * returns.
+   */
+  startBodyHash?(body: Buffer): BodyHashJob;
 }
 
 const TWELVE_DIGITS = /^\d{12}$/;

@@ -1,0 +1,70 @@
+import { hash, randomBytes } from "node:crypto";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { BodyHasher } from "./body-hasher.js";
+
+const sha256 = (data: Uint8Array): string => hash("sha256", data, "hex");
+
+describe("BodyHasher", () => {
+  const hashers: BodyHasher[] = [];
+  const make = (options: ConstructorParameters<typeof BodyHasher>[0] = {}): BodyHasher => {
+    const hasher = new BodyHasher(options);
+    hashers.push(hasher);
+    return hasher;
+  };
+  // Requests waiting on the worker keep their sockets open in a server; here a timer keeps the loop alive.
+  const keepAlive = setInterval(() => undefined, 1000);
+  afterEach(async () => {
+    await Promise.all(hashers.splice(0).map((h) => h.close()));
+  });
+  afterAll(() => clearInterval(keepAlive));
+
+  it("gives every body's SHA-256, below, at and above the offload size and beyond the arena's quarter", async () => {
+    const hasher = make({ offloadBytesMin: 1024, arenaBytes: 64 * 1024 });
+    const sizes = [0, 1, 1023, 1024, 1025, 16 * 1024, 16 * 1024 + 1, 40_000];
+    const bodies = sizes.map((n) => randomBytes(n));
+    const jobs = bodies.map((b) => hasher.start(b));
+    expect(await Promise.all(jobs.map((j) => j.hex()))).toEqual(bodies.map(sha256));
+    // Below 1024 bytes, and above 16 KiB (a quarter of the arena): on the event loop.
+    expect(hasher.counts).toEqual({ offloaded: 3, inline: 5 });
+  });
+
+  it("copies the body: it may be reused as soon as start returns", async () => {
+    const hasher = make({ offloadBytesMin: 16 });
+    const body = randomBytes(4096);
+    const expected = sha256(body);
+    const job = hasher.start(body);
+    body.fill(0);
+    expect(await job.hex()).toBe(expected);
+  });
+
+  it("keeps up with many jobs in flight: the ring wraps, full slots and a full arena fall back to the event loop", async () => {
+    const hasher = make({ offloadBytesMin: 16, arenaBytes: 32 * 1024, slots: 4 });
+    for (let round = 0; round < 20; round++) {
+      const bodies = Array.from({ length: 9 }, (_, i) => randomBytes(1000 + ((round * 9 + i) * 997) % 7000));
+      const jobs = bodies.map((b) => hasher.start(b));
+      // Collected out of order, as requests finish decoding out of order.
+      const order = jobs.map((_, i) => i).reverse();
+      const digests = await Promise.all(order.map((i) => jobs[i]!.hex()));
+      expect(digests).toEqual(order.map((i) => sha256(bodies[i]!)));
+    }
+    const { offloaded, inline } = hasher.counts;
+    expect(offloaded).toBeGreaterThanOrEqual(20 * 4);
+    expect(inline).toBeGreaterThan(0);
+    expect(offloaded + inline).toBe(20 * 9);
+  });
+
+  it("finishes jobs in flight on the event loop when closed, and hashes there afterwards", async () => {
+    const hasher = make({ offloadBytesMin: 16 });
+    const bodies = Array.from({ length: 16 }, () => randomBytes(50_000));
+    const jobs = bodies.map((b) => hasher.start(b));
+    await hasher.close();
+    expect(await Promise.all(jobs.map((j) => j.hex()))).toEqual(bodies.map(sha256));
+    const after = randomBytes(50_000);
+    expect(await hasher.start(after).hex()).toBe(sha256(after));
+  });
+
+  it("refuses a slot count that is not a power of two", () => {
+    expect(() => new BodyHasher({ slots: 6 })).toThrow(RangeError);
+    expect(() => new BodyHasher({ slots: 0 })).toThrow(RangeError);
+  });
+});
