@@ -7,7 +7,7 @@
  * then sigv4, then sigv4 then off, ...), each after a warm-up; the summary gives medians and ranges of
  * records/s and of server CPU per request, and of each round's sigv4-to-off ratio.
  *
- *   node --import tsx bench/security-auth.ts [--seconds 5] [--warmup-seconds 1] [--rounds 6] [--callers 8] [--records 500]
+ *   node --import tsx bench/security-auth.ts [--seconds 5] [--warmup-seconds 2] [--rounds 6] [--callers 8] [--records 500]
  *        [--record-bytes 100] [--shards 4] [--storage memory|file] [--fsync never|always]
  *        [--transport http1|http2-sdk]  (keep-alive HTTP/1.1 connections, or HTTP/2 as the Kinesis JS SDK v3
  *                                        sends it: a new connection for every request)
@@ -223,7 +223,7 @@ async function main(): Promise<void> {
     options: {
       load: { type: "string" },
       seconds: { type: "string", default: "5" },
-      "warmup-seconds": { type: "string", default: "1" },
+      "warmup-seconds": { type: "string", default: "2" },
       rounds: { type: "string", default: "6" },
       callers: { type: "string", default: "8" },
       records: { type: "string", default: "500" },

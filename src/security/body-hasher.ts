@@ -7,11 +7,11 @@
  * event loop pays a copy into shared memory (~3 us) and a wake-up of the worker, and nothing more
  * when the digest is ready by the time it is needed (decoding takes longer than hashing).
  *
- * How: one worker thread and three SharedArrayBuffers: a byte arena (a ring: bodies are copied in
- * submission order and freed in the same order, as the worker hashes them in order), a digest per job
- * slot, and control words (jobs submitted; per slot a state, the body's offset and length). The worker
- * sleeps on the submitted count with `Atomics.wait`; a job waiting for its digest waits on its slot's
- * state with `Atomics.waitAsync`, which does not block the event loop.
+ * How: one worker thread (body-hash-worker.ts) and three SharedArrayBuffers (body-hash-layout.ts): a
+ * byte arena (a ring: bodies are copied in submission order and freed in the same order, as the worker
+ * hashes them in order), a digest per job slot, and control words. The worker sleeps on the submitted
+ * count with `Atomics.wait`; a job waiting for its digest waits on its slot's state with
+ * `Atomics.waitAsync`, which does not block the event loop.
  *
  * Small bodies (hashing them costs less than handing them over), bodies larger than a quarter of the
  * arena, and bodies arriving while the arena or the slots are full are hashed on the event loop, when
@@ -19,9 +19,11 @@
  * loop and so is everything after.
  */
 import { hash } from "node:crypto";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import type { Logger } from "../core/log.js";
+import { startModuleWorker } from "../core/module-worker.js";
 import type { BodyHashJob } from "../server/protocol/sigv4-form.js";
+import { DIGEST_BYTES, DONE, LENGTH_WORD, OFFSET_WORD, PENDING, slotOf, stateIndex, SUBMITTED, type BodyHashWorkerData } from "./body-hash-layout.js";
 
 export interface BodyHasherOptions {
   /** Bodies below this are hashed on the event loop: the hand-over (~8 us) costs more than their hash. */
@@ -36,45 +38,6 @@ export interface BodyHasherOptions {
 const OFFLOAD_BYTES_MIN_DEFAULT = 32 * 1024;
 const ARENA_BYTES_DEFAULT = 4 * 1024 * 1024;
 const SLOTS_DEFAULT = 64;
-const DIGEST_BYTES = 32;
-
-// Control words: [0] = jobs submitted (wrapping int32); per slot s, from 1 + 3s: state, offset, length.
-const SUBMITTED = 0;
-const SLOT_WORDS = 3;
-const stateIndex = (slot: number): number => 1 + SLOT_WORDS * slot;
-const PENDING = 1;
-const DONE = 2;
-
-/**
- * The worker's program. It is evaluated (not loaded from a file) so that it runs the same from the
- * compiled build and from the TypeScript sources under tsx or vitest; it is plain CommonJS, and small.
- */
-const WORKER_SOURCE = `
-"use strict";
-const { workerData } = require("node:worker_threads");
-const { hash } = require("node:crypto");
-const control = new Int32Array(workerData.control);
-const arena = new Uint8Array(workerData.arena);
-const digests = new Uint8Array(workerData.digests);
-const slots = workerData.slots;
-let done = 0;
-for (;;) {
-  const submitted = Atomics.load(control, ${SUBMITTED});
-  if (submitted === done) {
-    Atomics.wait(control, ${SUBMITTED}, submitted);
-    continue;
-  }
-  while (done !== submitted) {
-    const slot = (done >>> 0) % slots;
-    const at = 1 + ${SLOT_WORDS} * slot;
-    const offset = control[at + 1];
-    digests.set(hash("sha256", arena.subarray(offset, offset + control[at + 2]), "buffer"), ${DIGEST_BYTES} * slot);
-    Atomics.store(control, at, ${DONE});
-    Atomics.notify(control, at);
-    done = (done + 1) | 0;
-  }
-}
-`;
 
 /** A job whose digest is computed on the event loop, when first asked for. */
 class InlineJob implements BodyHashJob {
@@ -109,9 +72,9 @@ export class BodyHasher {
   private readonly offloadBytesMin: number;
   private readonly slots: number;
   private readonly logger: Logger | undefined;
-  private readonly control: Int32Array;
-  private readonly arena: Uint8Array;
-  private readonly digests: Uint8Array;
+  private readonly control: Int32Array<SharedArrayBuffer>;
+  private readonly arena: Uint8Array<SharedArrayBuffer>;
+  private readonly digests: Uint8Array<SharedArrayBuffer>;
   private worker: Worker | undefined;
   private failed = false;
   private offloadedCount = 0;
@@ -142,11 +105,11 @@ export class BodyHasher {
     if (offset === undefined) return this.inline(body);
     this.offloadedCount++;
     this.arena.set(body, offset);
-    const slot = (this.submitted >>> 0) % this.slots;
+    const slot = slotOf(this.submitted, this.slots);
     const job = new OffloadedJob(this, slot, offset, body.length);
     const at = stateIndex(slot);
-    this.control[at + 1] = offset;
-    this.control[at + 2] = body.length;
+    this.control[at + OFFSET_WORD] = offset;
+    this.control[at + LENGTH_WORD] = body.length;
     Atomics.store(this.control, at, PENDING);
     this.inFlight.push(job);
     this.submitted = (this.submitted + 1) | 0;
@@ -239,10 +202,8 @@ export class BodyHasher {
 
   private ensureWorker(): void {
     if (this.worker !== undefined) return;
-    const worker = new Worker(WORKER_SOURCE, {
-      eval: true,
-      workerData: { control: this.control.buffer, arena: this.arena.buffer, digests: this.digests.buffer, slots: this.slots },
-    });
+    const workerData: BodyHashWorkerData = { control: this.control.buffer, arena: this.arena.buffer, digests: this.digests.buffer, slots: this.slots };
+    const worker = startModuleWorker(new URL("./body-hash-worker.js", import.meta.url), { workerData });
     // The worker never keeps the process alive: requests waiting on it hold their sockets open anyway.
     worker.unref();
     worker.once("error", (error) => this.fail(worker, error));
