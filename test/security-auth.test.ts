@@ -110,6 +110,25 @@ async function createStream(name: string): Promise<void> {
   await waitForActive(admin, name);
 }
 
+/** An independent signer (pure-JS SHA-256) with adminA's keys, for requests built by hand. */
+const adminSigner = () =>
+  new SignatureV4({ credentials: { accessKeyId: USERS.adminA.accessKeyId, secretAccessKey: USERS.adminA.secretAccessKey }, region: "us-east-1", service: "kinesis", sha256: Sha256 });
+
+/** A Kinesis JSON RPC request to the test server, ready to sign. */
+function rpcRequest(operation: string, body: string) {
+  const url = new URL(server.server.endpoint);
+  return {
+    method: "POST",
+    protocol: "http:",
+    hostname: url.hostname,
+    port: Number(url.port),
+    path: "/",
+    query: {},
+    headers: { host: url.host, "content-type": "application/x-amz-json-1.1", "x-amz-target": `Kinesis_20131202.${operation}` },
+    body,
+  };
+}
+
 describe("authentication through the JS SDK", () => {
   it("serves correctly signed requests over HTTP/2 and HTTP/1.1", async () => {
     const name = uniqueName("auth-ok");
@@ -137,21 +156,10 @@ describe("authentication through the JS SDK", () => {
   });
 
   it("accepts presigned (query-string) requests and refuses them once expired or altered", async () => {
-    const signer = new SignatureV4({ credentials: { accessKeyId: USERS.adminA.accessKeyId, secretAccessKey: USERS.adminA.secretAccessKey }, region: "us-east-1", service: "kinesis", sha256: Sha256 });
-    const url = new URL(server.server.endpoint);
     const body = "{}";
     const send = async (signedAtMs: number, expiresIn: number, alter = (query: URLSearchParams) => query) => {
-      const presigned = await signer.presign(
-        {
-          method: "POST",
-          protocol: "http:",
-          hostname: url.hostname,
-          port: Number(url.port),
-          path: "/",
-          query: {},
-          headers: { host: url.host, "content-type": "application/x-amz-json-1.1", "x-amz-target": "Kinesis_20131202.ListStreams" },
-          body,
-        },
+      const presigned = await adminSigner().presign(
+        rpcRequest("ListStreams", body),
         // X-Amz-Target stays a header: the RPC protocol routes by it.
         { signingDate: new Date(signedAtMs), expiresIn, unhoistableHeaders: new Set(["x-amz-target"]) },
       );
@@ -178,19 +186,8 @@ describe("authentication through the JS SDK", () => {
       const out = await client("adminA", { http1 }).send(new PutRecordsCommand({ StreamName: name, Records: records }));
       expect(out.FailedRecordCount).toBe(0);
     }
-    const signer = new SignatureV4({ credentials: { accessKeyId: USERS.adminA.accessKeyId, secretAccessKey: USERS.adminA.secretAccessKey }, region: "us-east-1", service: "kinesis", sha256: Sha256 });
-    const url = new URL(server.server.endpoint);
     const body = JSON.stringify({ StreamName: name, Records: records.map((r) => ({ PartitionKey: r.PartitionKey, Data: Buffer.from(r.Data).toString("base64") })) });
-    const signed = await signer.sign({
-      method: "POST",
-      protocol: "http:",
-      hostname: url.hostname,
-      port: Number(url.port),
-      path: "/",
-      query: {},
-      headers: { host: url.host, "content-type": "application/x-amz-json-1.1", "x-amz-target": "Kinesis_20131202.PutRecords" },
-      body,
-    });
+    const signed = await adminSigner().sign(rpcRequest("PutRecords", body));
     const send = async (text: string) => {
       const response = await fetch(`${server.server.endpoint}/`, { method: "POST", headers: signed.headers, body: text });
       return { status: response.status, body: (await response.json()) as Record<string, unknown> };
