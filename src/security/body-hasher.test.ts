@@ -1,5 +1,6 @@
 import { hash, randomBytes } from "node:crypto";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { createLogger } from "../core/log.js";
 import { BodyHasher } from "./body-hasher.js";
 
 const sha256 = (data: Uint8Array): string => hash("sha256", data, "hex");
@@ -61,6 +62,19 @@ describe("BodyHasher", () => {
     expect(await Promise.all(jobs.map((j) => j.hex()))).toEqual(bodies.map(sha256));
     const after = randomBytes(50_000);
     expect(await hasher.start(after).hex()).toBe(sha256(after));
+  });
+
+  it("hashes on the event loop when the worker fails, including the jobs it had", async () => {
+    const warnings: string[] = [];
+    const logger = createLogger("warn", (line) => warnings.push((JSON.parse(line) as { msg: string }).msg));
+    const hasher = make({ offloadBytesMin: 16, logger, workerModule: new URL("./no-such-worker.js", import.meta.url) });
+    const bodies = Array.from({ length: 6 }, () => randomBytes(10_000));
+    const jobs = bodies.map((b) => hasher.start(b));
+    expect(await Promise.all(jobs.map((j) => j.hex()))).toEqual(bodies.map(sha256));
+    expect(warnings).toEqual(["body hash worker stopped; hashing request bodies on the event loop"]);
+    const after = randomBytes(10_000);
+    expect(await hasher.start(after).hex()).toBe(sha256(after));
+    expect(hasher.counts).toEqual({ offloaded: 6, inline: 1 });
   });
 
   it("refuses a slot count that is not a power of two", () => {

@@ -33,6 +33,8 @@ export interface BodyHasherOptions {
   /** Jobs in flight at most; a power of two (slots are numbered by a wrapping 32-bit count). */
   slots?: number;
   logger?: Logger;
+  /** The worker's module (tests point it elsewhere to see the hasher survive a worker that fails). */
+  workerModule?: URL;
 }
 
 const OFFLOAD_BYTES_MIN_DEFAULT = 32 * 1024;
@@ -72,6 +74,7 @@ export class BodyHasher {
   private readonly offloadBytesMin: number;
   private readonly slots: number;
   private readonly logger: Logger | undefined;
+  private readonly workerModule: URL;
   private readonly control: Int32Array<SharedArrayBuffer>;
   private readonly arena: Uint8Array<SharedArrayBuffer>;
   private readonly digests: Uint8Array<SharedArrayBuffer>;
@@ -91,6 +94,7 @@ export class BodyHasher {
     this.slots = options.slots ?? SLOTS_DEFAULT;
     if (!Number.isInteger(this.slots) || this.slots < 1 || (this.slots & (this.slots - 1)) !== 0) throw new RangeError(`slots must be a power of two, not ${this.slots}`);
     this.logger = options.logger;
+    this.workerModule = options.workerModule ?? new URL("./body-hash-worker.js", import.meta.url);
     this.control = new Int32Array(new SharedArrayBuffer(4 * stateIndex(this.slots)));
     this.arena = new Uint8Array(new SharedArrayBuffer(options.arenaBytes ?? ARENA_BYTES_DEFAULT));
     this.digests = new Uint8Array(new SharedArrayBuffer(DIGEST_BYTES * this.slots));
@@ -203,7 +207,7 @@ export class BodyHasher {
   private ensureWorker(): void {
     if (this.worker !== undefined) return;
     const workerData: BodyHashWorkerData = { control: this.control.buffer, arena: this.arena.buffer, digests: this.digests.buffer, slots: this.slots };
-    const worker = startModuleWorker(new URL("./body-hash-worker.js", import.meta.url), { workerData });
+    const worker = startModuleWorker(this.workerModule, { workerData });
     // The worker never keeps the process alive: requests waiting on it hold their sockets open anyway.
     worker.unref();
     worker.once("error", (error) => this.fail(worker, error));
