@@ -12,7 +12,7 @@
  * Checks run in this order: known access key, session token, date format, clock skew or presigned
  * expiry, scope (date, service), payload hash, signature.
  */
-import { timingSafeEqual } from "node:crypto";
+import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from "node:crypto";
 import { ALGORITHM_IDENTIFIER, createScope, getCanonicalHeaders, getSigningKey, SignatureV4 } from "@smithy/signature-v4";
 import type { Clock } from "../core/clock.js";
 import { invalidSignature, unrecognizedClient } from "../core/errors.js";
@@ -90,7 +90,7 @@ const GENERATED_HEADER_SET: ReadonlySet<string> = new Set(["authorization", AMZ_
  * once a day per region and service.
  */
 class VerifyingSigner extends SignatureV4 {
-  private readonly signingKeys = new Map<string, Promise<Uint8Array>>();
+  private readonly signingKeys = new Map<string, Promise<KeyObject>>();
 
   constructor(private readonly identity: AwsCredentialIdentity) {
     super({ credentials: identity, region: DEFAULT_SIGNER_REGION, service: "kinesis", sha256: NodeSha256, applyChecksum: false, uriEscapePath: true });
@@ -104,19 +104,23 @@ class VerifyingSigner extends SignatureV4 {
     return this.createStringToSign(longDate, scope, canonicalRequest, ALGORITHM_IDENTIFIER);
   }
 
-  /** The hex HMAC of the string to sign under the scope's signing key: what `sign()` puts after `Signature=`. */
+  /**
+   * The hex HMAC-SHA256 of the string to sign under the scope's signing key: what `sign()` puts after
+   * `Signature=` (it is `new sha256(signingKey)` there, which NodeSha256 makes a node:crypto HMAC).
+   */
   async signature(shortDate: string, region: string, service: string, stringToSign: string): Promise<string> {
-    const hmac = new this.sha256(await this.signingKey(shortDate, region, service));
-    hmac.update(Buffer.from(stringToSign, "utf8"));
-    return Buffer.from(await hmac.digest()).toString("hex");
+    return createHmac("sha256", await this.signingKey(shortDate, region, service))
+      .update(stringToSign, "utf8")
+      .digest("hex");
   }
 
-  private signingKey(shortDate: string, region: string, service: string): Promise<Uint8Array> {
+  /** As a KeyObject: an HMAC keyed by one is set up in ~60% of the time of one keyed by bytes. */
+  private signingKey(shortDate: string, region: string, service: string): Promise<KeyObject> {
     // Neither part of a client's scope can hold a "/", so the scope names one key.
     const scope = createScope(shortDate, region, service);
     let key = this.signingKeys.get(scope);
     if (key === undefined) {
-      key = getSigningKey(this.sha256, this.identity, shortDate, region, service);
+      key = getSigningKey(this.sha256, this.identity, shortDate, region, service).then((bytes) => createSecretKey(bytes));
       if (this.signingKeys.size >= SIGNING_KEYS_CACHED_PER_USER_MAX) this.signingKeys.clear();
       this.signingKeys.set(scope, key);
     }
