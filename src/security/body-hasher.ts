@@ -9,9 +9,13 @@
  *
  * How: one worker thread (body-hash-worker.ts) and three SharedArrayBuffers (body-hash-layout.ts): a
  * byte arena (a ring: bodies are copied in submission order and freed in the same order, as the worker
- * hashes them in order), a digest per job slot, and control words. The worker sleeps on the submitted
- * count with `Atomics.wait`; a job waiting for its digest waits on its slot's state with
- * `Atomics.waitAsync`, which does not block the event loop.
+ * takes them in order), a digest per job slot, and control words. The worker sleeps on the submitted
+ * count with `Atomics.wait`.
+ *
+ * When a digest is needed before it is ready, the event loop never yields: a request kept waiting keeps
+ * its decoded records alive through more young-generation collections, which cost more than the hash.
+ * If the worker has not started on the body, the event loop takes the job over and hashes it itself;
+ * if the worker is hashing it, the event loop blocks until it is done (tens of microseconds).
  *
  * Small bodies (hashing them costs less than handing them over), bodies larger than a quarter of the
  * arena, and bodies arriving while the arena or the slots are full are hashed on the event loop, when
@@ -23,7 +27,20 @@ import type { Worker } from "node:worker_threads";
 import type { Logger } from "../core/log.js";
 import { startModuleWorker } from "../core/module-worker.js";
 import type { BodyHashJob } from "../server/protocol/sigv4-form.js";
-import { DIGEST_BYTES, DONE, LENGTH_WORD, OFFSET_WORD, PENDING, slotOf, stateIndex, SUBMITTED, type BodyHashWorkerData } from "./body-hash-layout.js";
+import {
+  DIGEST_BYTES,
+  DONE,
+  HASHING,
+  LENGTH_WORD,
+  OFFSET_WORD,
+  PASSED,
+  PENDING,
+  slotOf,
+  stateIndex,
+  SUBMITTED,
+  TAKEN,
+  type BodyHashWorkerData,
+} from "./body-hash-layout.js";
 
 export interface BodyHasherOptions {
   /** Bodies below this are hashed on the event loop: the hand-over (~8 us) costs more than their hash. */
@@ -40,6 +57,8 @@ export interface BodyHasherOptions {
 const OFFLOAD_BYTES_MIN_DEFAULT = 32 * 1024;
 const ARENA_BYTES_DEFAULT = 4 * 1024 * 1024;
 const SLOTS_DEFAULT = 64;
+/** How long the event loop waits for a body the worker is hashing before hashing it too (1 MiB takes ~0.5 ms). */
+const HASHING_WAIT_MS_MAX = 2;
 
 /** A job whose digest is computed on the event loop, when first asked for. */
 class InlineJob implements BodyHashJob {
@@ -60,12 +79,14 @@ class OffloadedJob implements BodyHashJob {
 
   constructor(
     private readonly hasher: BodyHasher,
+    /** The job's number (the submitted count before it, a wrapping int32). */
+    readonly sequence: number,
     readonly slot: number,
     readonly offset: number,
     readonly length: number,
   ) {}
 
-  hex(): string | Promise<string> {
+  hex(): string {
     return this.digest ?? this.hasher.finish(this);
   }
 }
@@ -82,6 +103,7 @@ export class BodyHasher {
   private failed = false;
   private offloadedCount = 0;
   private inlineCount = 0;
+  private takenCount = 0;
   private submitted = 0;
   /** Jobs handed over and not yet collected, oldest first. */
   private readonly inFlight: OffloadedJob[] = [];
@@ -110,7 +132,7 @@ export class BodyHasher {
     this.offloadedCount++;
     this.arena.set(body, offset);
     const slot = slotOf(this.submitted, this.slots);
-    const job = new OffloadedJob(this, slot, offset, body.length);
+    const job = new OffloadedJob(this, this.submitted, slot, offset, body.length);
     const at = stateIndex(slot);
     this.control[at + OFFSET_WORD] = offset;
     this.control[at + LENGTH_WORD] = body.length;
@@ -125,9 +147,15 @@ export class BodyHasher {
     return job;
   }
 
-  /** Bodies handed to the worker and bodies hashed on the event loop, so far. */
-  get counts(): { offloaded: number; inline: number } {
-    return { offloaded: this.offloadedCount, inline: this.inlineCount };
+  /** Handed-over bodies whose slot is not free yet (their digest not collected, or the worker not past them). */
+  get inFlightCount(): number {
+    this.collect();
+    return this.inFlight.length;
+  }
+
+  /** Bodies handed to the worker, bodies hashed on the event loop, and handed-over bodies it took back. */
+  get counts(): { offloaded: number; inline: number; taken: number } {
+    return { offloaded: this.offloadedCount, inline: this.inlineCount, taken: this.takenCount };
   }
 
   private inline(body: Uint8Array): BodyHashJob {
@@ -135,20 +163,20 @@ export class BodyHasher {
     return new InlineJob(body);
   }
 
-  /** The digest of a job that was not collected yet: now if the worker is done with it, else when it is. */
-  async finish(job: OffloadedJob): Promise<string> {
+  /** The digest of a job that was not collected yet: the worker's if it is done or doing it, else our own. */
+  finish(job: OffloadedJob): string {
     this.collect();
     if (job.digest !== undefined) return job.digest;
-    // Under load other requests are waiting to be handled: handling them first (one turn of the event
-    // loop) usually gives the worker the time it needs, which is cheaper than being woken by it.
-    await new Promise<void>((resolve) => setImmediate(resolve));
     const at = stateIndex(job.slot);
-    for (;;) {
-      this.collect();
-      if (job.digest !== undefined) return job.digest;
-      const waiting = Atomics.waitAsync(this.control, at, PENDING);
-      if (waiting.async) await waiting.value;
+    if (Atomics.compareExchange(this.control, at, PENDING, TAKEN) === PENDING) {
+      // The worker has not started on it (it was not scheduled yet): hashing here is quicker than waiting.
+      this.takenCount++;
+      return (job.digest = this.hashInArena(job));
     }
+    Atomics.wait(this.control, at, HASHING, HASHING_WAIT_MS_MAX);
+    this.collect();
+    // Still not done: the worker was stopped mid-hash; its answer, if it comes, is the same.
+    return (job.digest ??= this.hashInArena(job));
   }
 
   /** Stops the worker; jobs still in flight are finished on the event loop. */
@@ -160,19 +188,31 @@ export class BodyHasher {
     this.finishInline();
   }
 
-  /** Takes the digests of finished jobs, oldest first, freeing their slots and arena bytes. */
+  /**
+   * Takes the digests of finished jobs, oldest first, freeing their slots and arena bytes. A job the
+   * event loop took over is freed once the worker has gone past it (until then it may still look at
+   * the slot).
+   */
   private collect(): void {
+    const passed = Atomics.load(this.control, PASSED);
     while (this.inFlight.length > 0) {
       const job = this.inFlight[0] as OffloadedJob;
-      if (Atomics.load(this.control, stateIndex(job.slot)) !== DONE) return;
-      const at = DIGEST_BYTES * job.slot;
-      job.digest = Buffer.from(this.digests.buffer, at, DIGEST_BYTES).toString("hex");
+      const state = Atomics.load(this.control, stateIndex(job.slot));
+      if (state === DONE) {
+        job.digest ??= Buffer.from(this.digests.buffer, DIGEST_BYTES * job.slot, DIGEST_BYTES).toString("hex");
+      } else if (state !== TAKEN || ((passed - job.sequence) | 0) <= 0) {
+        return;
+      }
       this.inFlight.shift();
       this.tail = job.offset + job.length;
     }
     // Nothing in flight: the ring starts over at the front, so large bodies find room.
     this.head = 0;
     this.tail = 0;
+  }
+
+  private hashInArena(job: OffloadedJob): string {
+    return hash("sha256", this.arena.subarray(job.offset, job.offset + job.length), "hex");
   }
 
   /** Where `length` contiguous bytes are free in the ring, or undefined when they are not. */
@@ -225,15 +265,11 @@ export class BodyHasher {
     this.finishInline();
   }
 
-  /** Hashes every job still in flight here and wakes whoever waits for one. */
+  /** Hashes every job still in flight here; with no worker left, the ring is empty again. */
   private finishInline(): void {
-    for (const job of this.inFlight) {
-      const at = stateIndex(job.slot);
-      if (Atomics.load(this.control, at) === DONE) continue;
-      this.digests.set(hash("sha256", this.arena.subarray(job.offset, job.offset + job.length), "buffer"), DIGEST_BYTES * job.slot);
-      Atomics.store(this.control, at, DONE);
-      Atomics.notify(this.control, at);
-    }
-    this.collect();
+    for (const job of this.inFlight) job.digest ??= this.hashInArena(job);
+    this.inFlight.length = 0;
+    this.head = 0;
+    this.tail = 0;
   }
 }
