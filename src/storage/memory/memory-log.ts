@@ -1,5 +1,6 @@
+import { FrameRecord } from "../file/frame.js";
 import { NumberColumn } from "../file/number-column.js";
-import type { AppendRecord, AppendResult, InPlaceRecord, ReadOptions, ReadResult, ShardLog, ShardLogKey, StoredRecord } from "../types.js";
+import type { AppendRecord, AppendResult, ReadOptions, ReadResult, ShardLog, ShardLogKey, StoredRecord } from "../types.js";
 import { StorageError } from "../types.js";
 
 /**
@@ -25,29 +26,15 @@ interface Block {
   readonly positions: NumberColumn;
 }
 
-/** A record read from a block: key and data are made only when asked for, the data as a copy. */
-class BlockRecord implements InPlaceRecord {
-  private key: string | undefined;
+/**
+ * A record read from a block: laid out as a file-backend frame record (key made only when asked for),
+ * but its data is handed out as a copy, made on first use: the block is the log's, and readers may keep
+ * or change what they get.
+ */
+class BlockRecord extends FrameRecord {
   private copy: Buffer | undefined;
 
-  constructor(
-    readonly source: Buffer,
-    readonly offset: number,
-    readonly arrivalMs: number,
-    readonly flags: number,
-    readonly explicitHashKey: string | undefined,
-    readonly keyStart: number,
-    readonly keyEnd: number,
-    readonly dataStart: number,
-    readonly dataEnd: number,
-  ) {}
-
-  get partitionKey(): string {
-    return (this.key ??= this.source.toString("utf8", this.keyStart, this.keyEnd));
-  }
-
-  /** A copy: the block is the log's, and readers may keep or change what they get. */
-  get data(): Buffer {
+  override get data(): Buffer {
     return (this.copy ??= Buffer.from(this.source.subarray(this.dataStart, this.dataEnd)));
   }
 }
