@@ -250,7 +250,7 @@ export class BodyHasher {
     if (this.worker !== undefined) return;
     const workerData: BodyHashWorkerData = { control: this.control.buffer, arena: this.arena.buffer, digests: this.digests.buffer, slots: this.slots };
     const worker = startModuleWorker(this.workerModule, { workerData });
-    // The worker never keeps the process alive: requests waiting on it hold their sockets open anyway.
+    // The worker never keeps the process alive: nothing waits on it asynchronously.
     worker.unref();
     worker.once("error", (error) => this.fail(worker, error));
     worker.once("exit", (code) => this.fail(worker, new Error(`body hash worker exited with code ${code}`)));

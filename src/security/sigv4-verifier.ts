@@ -183,7 +183,7 @@ export class SigV4Verifier implements Authenticator {
 
     // One native pass over the body, the bulk of verification's cost (about 45 us for 89 KB): usually
     // started by startBodyHash on a helper thread before the body was decoded, and done by now.
-    const bodyHash = await (request.bodyHash ?? this.bodyHasher.start(request.body)).hex();
+    const bodyHash = (request.bodyHash ?? this.bodyHasher.start(request.body)).hex();
     const claimedHash = headerValue(request.headers[SHA256_HEADER]);
     // A signed x-amz-content-sha256 that does not describe the body would let a signature be replayed
     // with another body; UNSIGNED-PAYLOAD is refused for the same reason.

@@ -49,9 +49,9 @@ export interface AuthRequest {
   bodyHash?: BodyHashJob | undefined;
 }
 
-/** A body's SHA-256 (lower-case hex) being computed. */
+/** A body's SHA-256 (lower-case hex) being computed; `hex()` gives it, finishing the work if need be. */
 export interface BodyHashJob {
-  hex(): string | Promise<string>;
+  hex(): string;
 }
 
 /** Turns a well-formed SigV4 request into an Identity, or throws an AwsError (for example a bad signature). */
